@@ -1,0 +1,42 @@
+# make run: set up and start the app. make test: set up and run every test headless.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+# llama-cpp-python compiles llama.cpp. A portable AVX2 build instead of -march=native:
+# native builds enable ggml's AMX kernels, which crash on some Xeon hosts (seen here).
+ifeq ($(shell uname -m),x86_64)
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+endif
+
+.PHONY: run test bench lint self-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-app
+	$(BIN)/pip install --disable-pip-version-check -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed-app
+	$(BIN)/python -m writer_desktop
+
+self-test: $(VENV)/.installed-app
+	$(BIN)/python -m writer_desktop --self-test
+
+test: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check writer_desktop tests benchmarks
+	$(BIN)/ruff format --check writer_desktop tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .coverage

@@ -1,0 +1,74 @@
+"""The story and what it holds: chapters, characters, plot elements, snapshots."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Priority = Literal["high", "medium", "low"]
+PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+PLOT_TYPES: tuple[str, ...] = ("scene", "arc", "worldbuilding", "theme", "other")
+
+_WORD = re.compile(r"\S+")
+
+
+def word_count(text: str) -> int:
+    """Words as an author counts them: runs of non-space characters."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+
+class Chapter(_Model):
+    id: int | None = None
+    position: int = 0
+    title: str = "Untitled chapter"
+    content: str = ""
+    updated_at: datetime | None = None
+
+    @property
+    def words(self) -> int:
+        return word_count(self.content)
+
+
+class Character(_Model):
+    id: int | None = None
+    name: str = Field(min_length=1)
+    role: str = ""
+    bio: str = ""
+    goals: str = ""
+    current_state: str = ""
+    traits: list[str] = Field(default_factory=list)
+
+
+class PlotElement(_Model):
+    id: int | None = None
+    type: str = "scene"
+    content: str = ""
+    priority: Priority = "medium"
+    tags: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Snapshot(_Model):
+    id: int | None = None
+    chapter_id: int
+    content: str
+    reason: str = ""
+    created_at: datetime | None = None
+
+
+class Story(_Model):
+    title: str = "Untitled story"
+    chapters: list[Chapter] = Field(default_factory=list)
+    characters: list[Character] = Field(default_factory=list)
+    plot_elements: list[PlotElement] = Field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return sum(chapter.words for chapter in self.chapters)

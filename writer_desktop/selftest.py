@@ -1,0 +1,111 @@
+"""--self-test: the real app, offscreen, writes a story with the model and reads it back."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+SAMPLE_TEXT = (
+    "The lighthouse keeper climbed the spiral stairs for the last time, "
+    "counting each step as the storm gathered over the harbour."
+)
+
+
+def wait_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the Qt event loop until predicate() holds or the time is up."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+    return True
+
+
+def self_test(tokens: int = 16, timeout_s: float = 300.0) -> int:
+    try:
+        return _run(tokens, timeout_s)
+    except Exception:
+        print("self-test failed:")
+        traceback.print_exc()
+        return 1
+
+
+def _run(tokens: int, timeout_s: float) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from writer_desktop.config import AppPaths, load_settings
+    from writer_desktop.storage import StoryStore
+    from writer_desktop.ui.app import WriterApp
+
+    qt_app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory(prefix="writer-self-test-") as tmp:
+        root = Path(tmp)
+        loaded = load_settings(None, env_file=None)
+        app = WriterApp(AppPaths.under(root / "home"), loaded.settings)
+        app.start(open_last=False)
+        story_path = root / "self-test.wstory"
+        try:
+            if not app.window.new_story(story_path, "Self-test"):
+                print("self-test failed: could not create a story")
+                return 1
+            app.window.editor.insertPlainText(SAMPLE_TEXT)
+            app.window.characters.add_entry()
+            app.window.characters.name_edit.setText("Mara")
+            app.window.characters.role_edit.setText("lighthouse keeper")
+            app.window.characters.save_current()
+
+            if not wait_until(lambda: app.ai.model_state != "loading", timeout_s):
+                print("self-test failed: the model did not load in time")
+                return 1
+            if app.ai.model_state != "ready":
+                print(f"self-test failed: {app.ai.model_detail}")
+                return 1
+            results: list[object] = []
+            app.ai.generation_finished.connect(results.append)
+            app.ai.generation_failed.connect(results.append)
+            if app.ai.continue_chapter(max_tokens=tokens) is None:
+                print(f"self-test failed: Continue is unavailable ({app.ai._why_not()})")
+                return 1
+            if not wait_until(lambda: bool(results), timeout_s):
+                print("self-test failed: the generation did not finish in time")
+                return 1
+            result = results[0]
+            if isinstance(result, str):
+                print(f"self-test failed: {result}")
+                return 1
+            written = app.window.editor.toPlainText()
+        finally:
+            app.shutdown()
+            qt_app.processEvents()
+
+        store = StoryStore.open(story_path)
+        try:
+            chapters = store.chapters()
+            characters = [c.name for c in store.characters()]
+        finally:
+            store.close()
+        saved = chapters[0].content if chapters else ""
+        generated = result.text.strip()  # type: ignore[attr-defined]
+        problems = []
+        if not generated:
+            problems.append("the model produced no text")
+        if saved != written or not saved.startswith(SAMPLE_TEXT):
+            problems.append("the reopened chapter differs from the editor")
+        if generated and generated[:20] not in saved:
+            problems.append("the generated text is not in the saved chapter")
+        if characters != ["Mara"]:
+            problems.append(f"characters read back as {characters}")
+        if problems:
+            print("self-test failed: " + "; ".join(problems))
+            return 1
+        print(
+            f"self-test ok: {result.completion_tokens} tokens in "  # type: ignore[attr-defined]
+            f"{result.seconds:.2f} s"  # type: ignore[attr-defined]
+        )
+        return 0

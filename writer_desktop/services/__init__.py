@@ -1,0 +1,7 @@
+"""What the author asks for, one class or function per action; knows no widgets."""
+
+from writer_desktop.services.recent import RecentFiles
+from writer_desktop.services.story_service import StoryService
+from writer_desktop.services.writer_service import JobRunner, WriterService
+
+__all__ = ["JobRunner", "RecentFiles", "StoryService", "WriterService"]

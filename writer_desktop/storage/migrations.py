@@ -1,0 +1,77 @@
+"""The story file's schema, as numbered migration steps; PRAGMA user_version holds the number."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Identifies a Writer Assistant story among SQLite files (PRAGMA application_id): "WrAs".
+APPLICATION_ID = 0x57724173
+
+# Step N brings a file from version N-1 to N. Never edit a released step: add one.
+MIGRATIONS: dict[int, str] = {
+    1: """
+        CREATE TABLE story (
+            id INTEGER PRIMARY KEY,
+            title VARCHAR NOT NULL DEFAULT 'Untitled story',
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL
+        );
+        CREATE TABLE chapters (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            title VARCHAR NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            updated_at DATETIME NOT NULL
+        );
+        CREATE INDEX ix_chapters_position ON chapters (position);
+        CREATE TABLE characters (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            name VARCHAR NOT NULL,
+            role VARCHAR NOT NULL DEFAULT '',
+            bio TEXT NOT NULL DEFAULT '',
+            goals TEXT NOT NULL DEFAULT '',
+            current_state TEXT NOT NULL DEFAULT '',
+            traits JSON NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE plot_elements (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL,
+            type VARCHAR NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            priority VARCHAR NOT NULL DEFAULT 'medium',
+            tags JSON NOT NULL DEFAULT '[]'
+        );
+    """,
+    # 2: plot elements carry free metadata; chapters keep snapshots (version history).
+    2: """
+        ALTER TABLE plot_elements ADD COLUMN metadata JSON NOT NULL DEFAULT '{}';
+        CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY,
+            chapter_id INTEGER NOT NULL REFERENCES chapters (id) ON DELETE CASCADE,
+            content TEXT NOT NULL,
+            reason VARCHAR NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL
+        );
+        CREATE INDEX ix_snapshots_chapter ON snapshots (chapter_id);
+    """,
+}
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Run the steps from the file's version to `target`, each in one transaction."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for step in range(version + 1, target + 1):
+        # executescript commits first; the explicit BEGIN makes each step all-or-nothing.
+        try:
+            connection.executescript(
+                f"BEGIN;\n{MIGRATIONS[step]}\n"
+                f"PRAGMA application_id = {APPLICATION_ID};\nPRAGMA user_version = {step};\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    return connection.execute("PRAGMA user_version").fetchone()[0]

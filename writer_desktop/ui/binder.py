@@ -1,0 +1,82 @@
+"""The binder: the story's chapters in order; add, rename, reorder by drag, delete."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+
+from writer_desktop.domain import Chapter
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class Binder(QListWidget):
+    chapter_selected = Signal(int)
+    chapter_renamed = Signal(int, str)
+    order_changed = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("binder")
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.currentItemChanged.connect(self._on_current_changed)
+        self.itemChanged.connect(self._on_item_changed)
+        self.model().rowsMoved.connect(self._on_rows_moved)
+        self._loading = False
+
+    def set_chapters(self, chapters: list[Chapter], current_id: int | None = None) -> None:
+        self._loading = True
+        self.clear()
+        for chapter in chapters:
+            self._append(chapter)
+        self._loading = False
+        if current_id is not None:
+            self.select_chapter(current_id)
+
+    def add_chapter(self, chapter: Chapter) -> None:
+        self._loading = True
+        self._append(chapter)
+        self._loading = False
+        assert chapter.id is not None
+        self.select_chapter(chapter.id)
+
+    def select_chapter(self, chapter_id: int) -> None:
+        for row in range(self.count()):
+            if self.item(row).data(ID_ROLE) == chapter_id:
+                self.setCurrentRow(row)
+                return
+
+    def current_chapter_id(self) -> int | None:
+        item = self.currentItem()
+        return item.data(ID_ROLE) if item is not None else None
+
+    def chapter_ids(self) -> list[int]:
+        return [self.item(row).data(ID_ROLE) for row in range(self.count())]
+
+    def remove_chapter(self, chapter_id: int) -> None:
+        for row in range(self.count()):
+            if self.item(row).data(ID_ROLE) == chapter_id:
+                self.takeItem(row)
+                return
+
+    def _append(self, chapter: Chapter) -> None:
+        item = QListWidgetItem(chapter.title)
+        item.setData(ID_ROLE, chapter.id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
+        self.addItem(item)
+
+    def _on_current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None and not self._loading:
+            self.chapter_selected.emit(current.data(ID_ROLE))
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        if not self._loading:
+            self.chapter_renamed.emit(item.data(ID_ROLE), item.text())
+
+    def _on_rows_moved(self, *_args: object) -> None:
+        self.order_changed.emit(self.chapter_ids())

@@ -1,0 +1,385 @@
+"""The main window: binder, chapter editor, story-bible docks, menus and status bar."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
+
+from writer_desktop.config import AppPaths, Settings
+from writer_desktop.resources import resource
+from writer_desktop.services import StoryService
+from writer_desktop.services.story_service import STORY_SUFFIX
+from writer_desktop.storage import StoryFileError
+from writer_desktop.ui.ai_actions import AiActions
+from writer_desktop.ui.binder import Binder
+from writer_desktop.ui.chapter_editor import ChapterEditor
+from writer_desktop.ui.character_panel import CharacterPanel
+from writer_desktop.ui.plot_panel import PlotPanel
+
+log = logging.getLogger(__name__)
+
+STORY_FILTER = "Writer Assistant stories (*.wstory);;All files (*)"
+# Whatever the typing rhythm, unsaved text is never older than this.
+AUTOSAVE_MAX_LATENCY_S = 1.5
+
+
+class MainWindow(QMainWindow):
+    story_opened = Signal(str)
+    chapter_saved = Signal(int)
+
+    def __init__(
+        self,
+        settings: Settings,
+        paths: AppPaths,
+        stories: StoryService,
+        ai: AiActions,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.paths = paths
+        self.stories = stories
+        self.setObjectName("main-window")
+        self.setWindowIcon(QIcon(str(resource("icons", "writer-assistant.png"))))
+        self.resize(1280, 800)
+
+        self.editor = ChapterEditor()
+        self.setCentralWidget(self.editor)
+        self.binder = Binder()
+        self.characters = CharacterPanel(stories)
+        self.plot = PlotPanel(stories)
+        self.binder_dock = self._dock("binder", self.tr("Chapters"), self.binder, left=True)
+        self.characters_dock = self._dock("characters", self.tr("Characters"), self.characters)
+        self.plot_dock = self._dock("plot", self.tr("Plot"), self.plot)
+        self.tabifyDockWidget(self.characters_dock, self.plot_dock)
+        self.characters_dock.raise_()
+
+        self.words_label = QLabel()
+        self.model_label = QLabel(self.tr("Model: starting…"))
+        self.statusBar().addPermanentWidget(self.words_label)
+        self.statusBar().addPermanentWidget(self.model_label)
+
+        self.ai = ai
+        ai.attach(self)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(settings.autosave_delay_ms)
+        self._autosave.timeout.connect(self.save_current_chapter)
+        self._dirty_since: float | None = None
+        self._words_timer = QTimer(self)
+        self._words_timer.setSingleShot(True)
+        self._words_timer.setInterval(250)
+        self._words_timer.timeout.connect(self._update_word_counts)
+
+        self._build_menus()
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.binder.chapter_selected.connect(self.show_chapter)
+        self.binder.chapter_renamed.connect(self._on_chapter_renamed)
+        self.binder.order_changed.connect(self._on_order_changed)
+        self._window_state = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+        self._restore_window_state()
+        self._refresh_story()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget, left: bool = False) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}-dock")
+        dock.setWidget(widget)
+        area = Qt.DockWidgetArea.LeftDockWidgetArea if left else Qt.DockWidgetArea.RightDockWidgetArea
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_action = self._action(self.tr("&New story…"), self.new_story_dialog, QKeySequence.StandardKey.New)
+        self.open_action = self._action(self.tr("&Open…"), self.open_story_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.save_as_action = self._action(self.tr("Save &As…"), self.save_as_dialog, QKeySequence.StandardKey.SaveAs)
+        self.save_action = self._action(self.tr("&Save"), self.save_current_chapter, QKeySequence.StandardKey.Save)
+        self.close_action = self._action(self.tr("&Close story"), self.close_story, QKeySequence.StandardKey.Close)
+        self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings)
+        quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
+        for action in (self.save_action, self.save_as_action, self.close_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        undo = self._action(self.tr("&Undo"), self.editor.undo, QKeySequence.StandardKey.Undo)
+        redo = self._action(self.tr("&Redo"), self.editor.redo, QKeySequence.StandardKey.Redo)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        self.editor.undoAvailable.connect(undo.setEnabled)
+        self.editor.redoAvailable.connect(redo.setEnabled)
+        edit_menu.addActions([undo, redo])
+
+        chapter_menu = bar.addMenu(self.tr("&Chapter"))
+        self.add_chapter_action = self._action(self.tr("&Add chapter"), self.add_chapter, "Ctrl+Shift+N")
+        self.rename_chapter_action = self._action(self.tr("&Rename chapter…"), self.rename_chapter, "F2")
+        self.delete_chapter_action = self._action(self.tr("&Delete chapter…"), self.delete_chapter)
+        chapter_menu.addActions(
+            [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
+        )
+
+        ai_menu = bar.addMenu(self.tr("&AI"))
+        ai_menu.addActions(self.ai.actions())
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        for dock in (self.binder_dock, self.characters_dock, self.plot_dock):
+            view_menu.addAction(dock.toggleViewAction())
+
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addActions([self.add_chapter_action])
+        toolbar.addSeparator()
+        toolbar.addActions(self.ai.actions())
+
+    # -- story files -----------------------------------------------------------------------
+
+    def new_story_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("New story"), str(Path.home()), STORY_FILTER)
+        if path:
+            self.new_story(Path(path))
+
+    def new_story(self, path: Path, title: str | None = None) -> bool:
+        self.save_current_chapter()
+        try:
+            self.stories.new_story(path, title)
+        except StoryFileError as exc:
+            self._error(self.tr("Cannot create the story"), str(exc))
+            return False
+        self.stories.add_chapter(self.tr("Chapter 1"))
+        self._refresh_story()
+        return True
+
+    def open_story_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open story"), str(Path.home()), STORY_FILTER)
+        if path:
+            self.open_story(Path(path))
+
+    def open_story(self, path: Path) -> bool:
+        self.save_current_chapter()
+        try:
+            self.stories.open_story(path)
+        except StoryFileError as exc:
+            self._error(self.tr("Cannot open the story"), str(exc))
+            return False
+        self._refresh_story()
+        return True
+
+    def save_as_dialog(self) -> None:
+        if not self.stories.is_open:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save story as"), str(Path.home()), STORY_FILTER)
+        if path:
+            self.save_current_chapter()
+            try:
+                self.stories.save_as(Path(path))
+            except (OSError, StoryFileError) as exc:
+                self._error(self.tr("Cannot save the story"), str(exc))
+            self._refresh_story()
+
+    def close_story(self) -> None:
+        self.ai.abandon()
+        self.save_current_chapter()
+        self.stories.close()
+        self._refresh_story()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.stories.recent.paths():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_story(p))
+        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
+
+    def _refresh_story(self) -> None:
+        is_open = self.stories.is_open
+        for action in (self.save_action, self.save_as_action, self.close_action,
+                       self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action):
+            action.setEnabled(is_open)
+        self.characters.reload()
+        self.plot.reload()
+        if not is_open:
+            self.binder.set_chapters([])
+            self.editor.load_chapter(None, "")
+            self.setWindowTitle(self.tr("Writer Assistant"))
+            self._update_word_counts()
+            self.ai.refresh()
+            return
+        self.setWindowTitle(f"{self.stories.title()} — Writer Assistant")
+        chapters = self.stories.chapters()
+        self.binder.set_chapters(chapters)
+        if chapters:
+            assert chapters[0].id is not None
+            self.binder.select_chapter(chapters[0].id)
+        else:
+            self.editor.load_chapter(None, "")
+        self._update_word_counts()
+        self.ai.refresh()
+        self.story_opened.emit(str(self.stories.path))
+
+    # -- chapters --------------------------------------------------------------------------
+
+    def show_chapter(self, chapter_id: int) -> None:
+        if chapter_id == self.editor.chapter_id:
+            return
+        self.ai.abandon()
+        self.save_current_chapter()
+        chapter = self.stories.chapter(chapter_id)
+        self.editor.load_chapter(chapter_id, chapter.content)
+        self._update_word_counts()
+        self.ai.refresh()
+
+    def add_chapter(self) -> None:
+        if not self.stories.is_open:
+            return
+        self.save_current_chapter()
+        chapter = self.stories.add_chapter()
+        self.binder.add_chapter(chapter)
+        self.editor.setFocus()
+
+    def rename_chapter(self) -> None:
+        chapter_id = self.binder.current_chapter_id()
+        if chapter_id is None:
+            return
+        current = self.binder.currentItem().text()
+        title, ok = QInputDialog.getText(self, self.tr("Rename chapter"), self.tr("Title:"), text=current)
+        if ok and title.strip():
+            self.binder.currentItem().setText(title.strip())
+
+    def delete_chapter(self) -> None:
+        chapter_id = self.binder.current_chapter_id()
+        if chapter_id is None:
+            return
+        title = self.binder.currentItem().text()
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete chapter"),
+            self.tr("Delete “{0}” and all its text? This cannot be undone.").format(title),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if self.ai.busy_with(chapter_id):
+            self.ai.abandon()
+        self._autosave.stop()
+        self._dirty_since = None
+        self.editor.load_chapter(None, "")
+        self.stories.delete_chapter(chapter_id)
+        self.binder.remove_chapter(chapter_id)
+        if self.binder.count():
+            self.show_chapter(self.binder.current_chapter_id())
+        self._update_word_counts()
+        self.ai.refresh()
+
+    def _on_chapter_renamed(self, chapter_id: int, title: str) -> None:
+        self.stories.rename_chapter(chapter_id, title)
+
+    def _on_order_changed(self, chapter_ids: list[int]) -> None:
+        self.stories.reorder_chapters(chapter_ids)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def _on_text_changed(self) -> None:
+        if self.editor.chapter_id is None:
+            return
+        now = time.monotonic()
+        if self._dirty_since is None:
+            self._dirty_since = now
+        if now - self._dirty_since >= AUTOSAVE_MAX_LATENCY_S:
+            self.save_current_chapter()
+        else:
+            self._autosave.start()
+        self._words_timer.start()
+
+    def save_current_chapter(self) -> None:
+        self._autosave.stop()
+        chapter_id = self.editor.chapter_id
+        if chapter_id is None or self._dirty_since is None or not self.stories.is_open:
+            return
+        try:
+            self.stories.save_chapter_text(chapter_id, self.editor.toPlainText())
+        except Exception as exc:  # a full disk or a vanished file: keep the text, say so
+            log.exception("autosave failed")
+            self.statusBar().showMessage(self.tr("Could not save: {0}").format(exc))
+            self._autosave.start()
+            return
+        self._dirty_since = None
+        self.chapter_saved.emit(chapter_id)
+
+    def _update_word_counts(self) -> None:
+        if not self.stories.is_open:
+            self.words_label.setText("")
+            return
+        if self.editor.chapter_id is not None:
+            chapter_words = self.editor.words()
+            self.stories.note_chapter_words(self.editor.chapter_id, chapter_words)
+        else:
+            chapter_words = 0
+        self.words_label.setText(
+            self.tr("Chapter: {0} words · Story: {1} words").format(
+                f"{chapter_words:,}", f"{self.stories.story_words():,}"
+            )
+        )
+
+    # -- settings, state, closing ----------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from writer_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.paths.settings_file, self)
+        if dialog.exec():
+            self.statusBar().showMessage(
+                self.tr("Settings saved. Model settings apply the next time the app starts."), 8000
+            )
+
+    def _restore_window_state(self) -> None:
+        geometry = self._window_state.value("geometry")
+        state = self._window_state.value("state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def _error(self, title: str, message: str) -> None:
+        log.warning("%s: %s", title, message)
+        QMessageBox.warning(self, title, message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ai.abandon()
+        self.save_current_chapter()
+        self.characters.save_current()
+        self.plot.save_current()
+        self._window_state.setValue("geometry", self.saveGeometry())
+        self._window_state.setValue("state", self.saveState())
+        self._window_state.sync()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "STORY_SUFFIX"]

@@ -1,0 +1,132 @@
+"""The settings dialog: edits the user's settings file; environment and .env still win."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer_desktop.config import Settings, read_user_file, write_user_file
+
+GROUPS: list[tuple[str, str]] = [
+    ("Model", "model_path llm_"),
+    ("Context", "context_"),
+    ("Agents", "endpoint_"),
+    ("Other", "archive_ prompts_dir autosave_"),
+]
+
+
+def _group_of(name: str) -> str:
+    for title, prefixes in GROUPS:
+        if any(name.startswith(prefix) for prefix in prefixes.split()):
+            return title
+    return "Other"
+
+
+class SettingsDialog(QDialog):
+    """One line per setting; empty means the default, shown as the placeholder."""
+
+    def __init__(self, user_file: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.resize(640, 520)
+        self.user_file = user_file
+        stored = {k.lower(): v for k, v in read_user_file(user_file).items()}
+        self.edits: dict[str, QLineEdit] = {}
+
+        tabs = QTabWidget()
+        forms: dict[str, QFormLayout] = {}
+        for title, _ in GROUPS:
+            page = QWidget()
+            forms[title] = QFormLayout(page)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(page)
+            tabs.addTab(scroll, self.tr(title))
+
+        for name, field in Settings.model_fields.items():
+            edit = QLineEdit()
+            default = field.get_default()
+            edit.setPlaceholderText(self.tr("default: {0}").format(default if default != "" else "—"))
+            if name in stored:
+                edit.setText(str(stored[name]))
+            env_value = os.environ.get(name.upper())
+            if env_value is not None:
+                edit.setToolTip(
+                    self.tr("Set by the environment variable {0}={1}, which wins over this file.")
+                    .format(name.upper(), env_value)
+                )
+            self.edits[name] = edit
+            row: QWidget = edit
+            if name == "model_path":
+                row = self._with_browse(edit)
+            forms[_group_of(name)].addRow(name.upper(), row)
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        note = QLabel(
+            self.tr("Saved to {0}. Environment variables and a .env file override it.").format(
+                user_file
+            )
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error_label)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def _with_browse(self, edit: QLineEdit) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit)
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(lambda: self._browse_model(edit))
+        row.addWidget(browse)
+        return box
+
+    def _browse_model(self, edit: QLineEdit) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a GGUF model"), "", self.tr("GGUF models (*.gguf)")
+        )
+        if path:
+            edit.setText(path)
+
+    def values(self) -> dict[str, Any]:
+        return {name: edit.text().strip() for name, edit in self.edits.items() if edit.text().strip()}
+
+    def accept(self) -> None:
+        values = self.values()
+        try:
+            checked = Settings.model_validate(values)
+        except ValidationError as exc:
+            self.error_label.setText(
+                "\n".join(f"{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+            )
+            return
+        write_user_file(self.user_file, {k: getattr(checked, k) for k in values})
+        super().accept()

@@ -29,6 +29,8 @@ class GenerationJob:
     temperature: float = 0.7
     max_tokens: int = 256
     response_format: dict[str, Any] | None = None
+    # Small models loop without it; 1.1 is llama.cpp's own default for completions.
+    repeat_penalty: float = 1.1
     operation: str = "writer"
     id: int = 0
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -119,6 +121,8 @@ class LlamaBackend:
         pieces: list[str] = []
         tokens = 0
         finish_reason: str | None = None
+        if job.cancel_event.is_set():  # cancelled while queued: do not evaluate the prompt
+            return self._result(job, [], 0, 0, started, None, "cancelled")
         kwargs: dict[str, Any] = {}
         if job.response_format is not None:
             kwargs["response_format"] = job.response_format
@@ -126,6 +130,7 @@ class LlamaBackend:
             messages=job.messages,
             temperature=job.temperature,
             max_tokens=job.max_tokens,
+            repeat_penalty=job.repeat_penalty,
             stream=True,
             **kwargs,
         )
@@ -147,7 +152,20 @@ class LlamaBackend:
                 on_token(text)
         finally:
             stream.close()
-        cancelled = job.cancel_event.is_set()
+        if job.cancel_event.is_set():
+            finish_reason = "cancelled"
+        return self._result(job, pieces, tokens, prompt_tokens, started, first_token_s, finish_reason)
+
+    def _result(
+        self,
+        job: GenerationJob,
+        pieces: list[str],
+        tokens: int,
+        prompt_tokens: int,
+        started: float,
+        first_token_s: float | None,
+        finish_reason: str | None,
+    ) -> GenerationResult:
         return GenerationResult(
             job_id=job.id,
             text="".join(pieces),
@@ -155,8 +173,8 @@ class LlamaBackend:
             prompt_tokens=max(prompt_tokens, 0),
             seconds=time.perf_counter() - started,
             first_token_s=first_token_s,
-            cancelled=cancelled,
-            finish_reason="cancelled" if cancelled else finish_reason,
+            cancelled=finish_reason == "cancelled",
+            finish_reason=finish_reason,
             model_name=self.model_name,
         )
 

@@ -316,7 +316,8 @@ class MainWindow(QMainWindow):
             self.save_current_chapter()
         else:
             self._autosave.start()
-        self._words_timer.start()
+        if not self._words_timer.isActive():  # counts keep moving while the AI streams
+            self._words_timer.start()
 
     def save_current_chapter(self) -> None:
         self._autosave.stop()

@@ -1,0 +1,45 @@
+"""StoryService and RecentFiles: word counts, recent list, file switching."""
+
+from __future__ import annotations
+
+from writer_desktop.services import RecentFiles, StoryService
+
+
+def test_word_counts_follow_saves_and_live_typing(tmp_path):
+    stories = StoryService(RecentFiles(tmp_path / "recent.json"))
+    stories.new_story(tmp_path / "book")
+    assert stories.path == tmp_path / "book.wstory"
+    one = stories.add_chapter()
+    two = stories.add_chapter()
+    assert (one.title, two.title) == ("Chapter 1", "Chapter 2")
+    stories.save_chapter_text(one.id, "one two three")
+    stories.note_chapter_words(two.id, 4)
+    assert stories.story_words() == 7
+    stories.delete_chapter(two.id)
+    assert stories.story_words() == 3
+    stories.close()
+    stories.open_story(tmp_path / "book.wstory")
+    assert stories.story_words() == 3
+    stories.close()
+
+
+def test_recent_files_newest_first_without_duplicates_or_missing_files(tmp_path):
+    recent = RecentFiles(tmp_path / "state" / "recent.json")
+    assert recent.paths() == [] and recent.last() is None
+    a, b = tmp_path / "a.wstory", tmp_path / "b.wstory"
+    a.write_text("")
+    recent.add(a)
+    recent.add(b)
+    recent.add(a)
+    assert recent.paths() == [a, b]
+    assert recent.last() == a
+    a.unlink()
+    assert recent.last() is None  # b was never created
+    recent.remove(a)
+    assert recent.paths() == [b]
+
+
+def test_recent_files_survive_a_corrupt_state_file(tmp_path):
+    state = tmp_path / "recent.json"
+    state.write_text("{oops")
+    assert RecentFiles(state).paths() == []

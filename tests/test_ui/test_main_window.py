@@ -173,3 +173,17 @@ def test_window_geometry_is_remembered(qtbot, writer_app, paths, settings):
         assert again.window.size().width() == 700
     finally:
         again.shutdown()
+
+
+def test_opening_another_story_shows_its_own_first_chapter(qtbot, writer_app, paths):
+    window = writer_app.window
+    qtbot.keyClicks(window.editor, "Story A words.")
+    window.save_current_chapter()
+    other = paths.data_dir / "b.wstory"
+    window.new_story(other, "B")
+    qtbot.keyClicks(window.editor, "Story B words.")
+    window.open_story(paths.data_dir / "story.wstory")  # both first chapters have id 1
+    assert window.editor.toPlainText() == "Story A words."
+    window.open_story(other)
+    assert window.editor.toPlainText() == "Story B words."
+    assert _store_chapters(paths.data_dir / "story.wstory")[0].content == "Story A words."

@@ -234,13 +234,14 @@ class MainWindow(QMainWindow):
             self.ai.refresh()
             return
         self.setWindowTitle(f"{self.stories.title()} — Writer Assistant")
+        # Chapter ids restart in every file: forget the shown chapter before selecting one.
+        self.editor.load_chapter(None, "")
+        self._dirty_since = None
         chapters = self.stories.chapters()
         self.binder.set_chapters(chapters)
         if chapters:
             assert chapters[0].id is not None
             self.binder.select_chapter(chapters[0].id)
-        else:
-            self.editor.load_chapter(None, "")
         self._update_word_counts()
         self.ai.refresh()
         self.story_opened.emit(str(self.stories.path))

@@ -1,0 +1,235 @@
+"""make bench: measures the app's speed targets, prints a table, writes benchmarks/latest.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HERE = Path(__file__).resolve().parent
+LATEST = HERE / "latest.json"
+
+# name: (target, "<=" or ">=", unit)
+TARGETS: dict[str, tuple[float, str, str]] = {
+    "gen_ratio_app_vs_raw": (0.97, ">=", "ratio"),
+    "launch_to_window_s": (1.5, "<=", "s"),
+    "autosave_150k_ms": (50.0, "<=", "ms"),
+}
+
+GEN_PROMPT = [
+    {"role": "system", "content": "You are a novelist."},
+    {"role": "user", "content": "Write a long story about a lighthouse keeper in a storm."},
+]
+GEN_TOKENS = 160
+WORDS = (
+    "the harbour light storm keeper boat rope salt wind night door stair lamp glass sea "
+    "gull tide rock voice hand cold"
+).split()
+
+
+_QT_APP: list[object] = []
+
+
+def _qt_app():
+    """One QApplication for the whole run, kept alive until the interpreter exits."""
+    from PySide6.QtWidgets import QApplication
+
+    if not _QT_APP:
+        _QT_APP.append(QApplication.instance() or QApplication([]))
+    return _QT_APP[0]
+
+
+def _decode_rate(stamps: list[float]) -> float:
+    """Tokens per second after the first token: the generation speed, prompt excluded."""
+    if len(stamps) < 2:
+        return 0.0
+    return (len(stamps) - 1) / (stamps[-1] - stamps[0])
+
+
+RAW_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from llama_cpp import Llama
+    from writer_desktop.inference import default_model_path
+    messages, max_tokens, n_ctx, threads = json.loads(sys.argv[1])
+    llama = Llama(model_path=str(default_model_path()), n_ctx=n_ctx, n_threads=threads,
+                  verbose=False)
+    stamps = []
+    for chunk in llama.create_chat_completion(messages=messages, max_tokens=max_tokens,
+                                              temperature=0.0, repeat_penalty=1.1, stream=True):
+        if chunk["choices"][0]["delta"].get("content"):
+            stamps.append(time.perf_counter())
+    print((len(stamps) - 1) / (stamps[-1] - stamps[0]))
+    """
+)
+
+
+def bench_generation(trials: int = 3) -> dict[str, float]:
+    """Same model, prompt and sampling: raw llama-cpp-python against the app's worker thread.
+
+    The raw runs go in a child process: two Llama objects in one process each keep an
+    OpenMP pool whose idle spinning slows the other on two cores, which the app never does.
+    """
+    from writer_desktop.config import load_settings
+    from writer_desktop.inference import GenerationJob, InferenceWorker
+    from writer_desktop.selftest import wait_until
+
+    app = _qt_app()
+    settings = load_settings(None, env_file=None).settings
+    threads = settings.llm_n_threads or os.cpu_count() or 1
+    raw_args = json.dumps([GEN_PROMPT, GEN_TOKENS, settings.llm_n_ctx, threads])
+
+    def raw_rate() -> float:
+        out = subprocess.run(
+            [sys.executable, "-c", RAW_CHILD, raw_args], capture_output=True, text=True, check=True
+        )
+        return float(out.stdout.strip().splitlines()[-1])
+
+    worker = InferenceWorker(settings)
+    loaded: list[str] = []
+    worker.model_loaded.connect(loaded.append)
+    worker.start()
+    wait_until(lambda: bool(loaded), 120)
+    stamps: list[float] = []
+    done: list[object] = []
+    worker.token_received.connect(lambda _id, _text: stamps.append(time.perf_counter()))
+    worker.job_finished.connect(lambda _id, result: done.append(result))
+
+    def app_rate() -> float:
+        stamps.clear()
+        done.clear()
+        worker.submit(GenerationJob(messages=GEN_PROMPT, max_tokens=GEN_TOKENS, temperature=0.0))
+        wait_until(lambda: bool(done), 120)
+        app.processEvents()
+        return _decode_rate(stamps)
+
+    raw_rates, app_rates = [], []
+    for _ in range(trials):  # interleaved, so machine noise hits both alike
+        raw_rates.append(raw_rate())
+        app_rates.append(app_rate())
+    worker.shutdown()
+    raw_tps, app_tps = statistics.median(raw_rates), statistics.median(app_rates)
+    return {
+        "gen_tokens_per_s_raw": round(raw_tps, 1),
+        "gen_tokens_per_s_app": round(app_tps, 1),
+        "gen_ratio_app_vs_raw": round(app_tps / raw_tps, 3),
+    }
+
+
+LAUNCH_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from writer_desktop.ui.app import WriterApp
+    from PySide6.QtWidgets import QApplication
+    from writer_desktop.config import AppPaths
+    from pathlib import Path
+    app = QApplication(sys.argv)
+    writer_app = WriterApp.from_environment(AppPaths.under(Path(sys.argv[1])))
+    writer_app.start()
+    app.processEvents()
+    assert writer_app.window.isVisible()
+    print(time.time(), flush=True)
+    writer_app.shutdown()
+    """
+)
+
+
+def bench_launch(runs: int = 5) -> dict[str, float]:
+    """From process start to the main window shown (the model then loads behind it)."""
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            started = time.time()
+            out = subprocess.run(
+                [sys.executable, "-c", LAUNCH_CHILD, tmp],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            times.append(float(out.strip().splitlines()[-1]) - started)
+    return {"launch_to_window_s": round(statistics.median(times), 3)}
+
+
+def _story_of(words: int, chapters: int) -> list[str]:
+    per_chapter = words // chapters
+    texts = []
+    for c in range(chapters):
+        body = " ".join(WORDS[(c * 7 + i) % len(WORDS)] for i in range(per_chapter))
+        texts.append(body)
+    return texts
+
+
+def bench_autosave(runs: int = 20) -> dict[str, float]:
+    """One keystroke in a 150,000-word story, then the autosave of that edit."""
+    from writer_desktop.config import AppPaths, load_settings
+    from writer_desktop.ui.app import WriterApp
+
+    _qt_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        settings = load_settings(None, env_file=None).settings
+        writer_app = WriterApp(AppPaths.under(root / "home"), settings)
+        writer_app.start(open_last=False)
+        window = writer_app.window
+        window.new_story(root / "big.wstory", "Big")
+        first = window.stories.chapters()[0]
+        texts = _story_of(150_000, 30)
+        window.stories.save_chapter_text(first.id, texts[0])
+        for text in texts[1:]:
+            chapter = window.stories.add_chapter()
+            window.stories.save_chapter_text(chapter.id, text)
+        window.open_story(root / "big.wstory")
+        assert window.stories.story_words() == 150_000
+        window.binder.setCurrentRow(15)
+        samples = []
+        for _ in range(runs):
+            window.editor.insertPlainText("x")
+            started = time.perf_counter()
+            window.save_current_chapter()
+            samples.append((time.perf_counter() - started) * 1000)
+        writer_app.shutdown()
+    return {"autosave_150k_ms": round(statistics.median(samples), 2)}
+
+
+BENCHES: dict[str, Callable[[], dict[str, float]]] = {
+    "generation": bench_generation,
+    "launch": bench_launch,
+    "autosave": bench_autosave,
+}
+
+
+def _verdict(name: str, value: float) -> str:
+    if name not in TARGETS:
+        return ""
+    target, op, _unit = TARGETS[name]
+    ok = value >= target if op == ">=" else value <= target
+    return f"{op} {target:g}  {'ok' if ok else 'MISSED'}"
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(BENCHES)
+    results: dict[str, float] = {}
+    if LATEST.exists():
+        results.update(json.loads(LATEST.read_text()))
+    for name in chosen:
+        results.update(BENCHES[name]())
+    LATEST.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    width = max(len(k) for k in results)
+    print(f"{'figure':<{width}}  {'value':>10}  target")
+    for name in sorted(results):
+        print(f"{name:<{width}}  {results[name]:>10g}  {_verdict(name, results[name])}")
+    print(f"written to {LATEST.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

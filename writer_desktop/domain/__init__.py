@@ -1,5 +1,16 @@
 """Pydantic models shared by every layer: the story, its chapters, characters and plot."""
 
+from writer_desktop.domain.context import (
+    AGENT_TYPES,
+    PRIORITY_RANK,
+    AgentType,
+    ChapterContext,
+    CharacterContext,
+    ContextElement,
+    StructuredContextContainer,
+    SystemInstruction,
+    UserRequest,
+)
 from writer_desktop.domain.story import (
     PLOT_TYPES,
     PRIORITIES,
@@ -13,6 +24,15 @@ from writer_desktop.domain.story import (
 )
 
 __all__ = [
+    "AGENT_TYPES",
+    "PRIORITY_RANK",
+    "AgentType",
+    "ChapterContext",
+    "CharacterContext",
+    "ContextElement",
+    "StructuredContextContainer",
+    "SystemInstruction",
+    "UserRequest",
     "PLOT_TYPES",
     "PRIORITIES",
     "Chapter",

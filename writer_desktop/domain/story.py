@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Priority = Literal["high", "medium", "low"]
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
-PLOT_TYPES: tuple[str, ...] = ("scene", "arc", "worldbuilding", "theme", "other")
+PlotType = Literal["scene", "arc", "worldbuilding", "theme", "setting", "conflict", "other"]
+PLOT_TYPES: tuple[str, ...] = (
+    "scene", "arc", "worldbuilding", "theme", "setting", "conflict", "other"
+)
 
 _WORD = re.compile(r"\S+")
 
@@ -48,7 +51,7 @@ class Character(_Model):
 
 class PlotElement(_Model):
     id: int | None = None
-    type: str = "scene"
+    type: PlotType = "scene"
     content: str = ""
     priority: Priority = "medium"
     tags: list[str] = Field(default_factory=list)

@@ -6,7 +6,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, ValidationError
@@ -32,8 +32,9 @@ OPERATIONS: dict[str, tuple[float, int]] = {
     "bio": (0.8, 600),
     "outline": (0.7, 1200),
     "chat": (0.7, 800),
-    "distill": (0.3, 300),
 }
+# Summaries for the context budget: one temperature per kind of content.
+DISTILL_KINDS: tuple[str, ...] = ("chapter", "character", "plot")
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,12 @@ class Settings(BaseSettings):
     endpoint_outline_max_tokens: int = Field(1200, ge=1, le=32768)
     endpoint_chat_temperature: float = Field(0.7, ge=0.0, le=2.0)
     endpoint_chat_max_tokens: int = Field(800, ge=1, le=32768)
-    endpoint_distill_temperature: float = Field(0.3, ge=0.0, le=2.0)
-    endpoint_distill_max_tokens: int = Field(300, ge=1, le=32768)
+
+    context_token_counter: Literal["exact", "tiktoken", "estimate"] = "exact"
+    distill_max_tokens: int = Field(200, ge=16, le=4096)
+    distill_chapter_temperature: float = Field(0.3, ge=0.0, le=2.0)
+    distill_character_temperature: float = Field(0.4, ge=0.0, le=2.0)
+    distill_plot_temperature: float = Field(0.3, ge=0.0, le=2.0)
 
     @classmethod
     def settings_customise_sources(

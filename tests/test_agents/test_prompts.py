@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from writer_desktop.agents import PromptLibrary, PromptTemplate, continue_chapter_messages
-from writer_desktop.agents.writer import CHAPTER_TAIL_CHARS
-from writer_desktop.domain import Chapter, Character
+from writer_desktop.agents import (
+    PromptLibrary,
+    PromptTemplate,
+    continue_chapter_spec,
+    distill_messages,
+    system_base,
+)
+from writer_desktop.domain import Chapter
 
 
 def test_template_splits_into_system_and_user_messages():
@@ -23,26 +28,26 @@ def test_template_without_user_part_is_an_error():
 
 
 def test_override_folder_wins_over_built_in(tmp_path):
-    (tmp_path / "continue_chapter.txt").write_text("[user]\nGo on: $chapter_text")
-    messages = PromptLibrary(tmp_path).get("continue_chapter").messages(
-        chapter_text="x", story_title="", chapter_title="", characters=""
-    )
-    assert messages == [{"role": "user", "content": "Go on: x"}]
+    (tmp_path / "continue_chapter.txt").write_text("[system]\nBe bold.\n[user]\nGo on: $chapter_title")
+    role, task = continue_chapter_spec(PromptLibrary(tmp_path), Chapter(title="Storm"))
+    assert (role, task) == ("Be bold.", "Go on: Storm")
 
 
-def test_continue_prompt_carries_chapter_text_and_characters():
-    chapter = Chapter(id=1, title="The Storm", content="Rain hit the glass.")
-    mara = Character(name="Mara", role="keeper", goals="Keep the light", traits=["wry"])
-    messages = continue_chapter_messages(PromptLibrary(), "Harbour", chapter, [mara])
-    joined = "\n".join(m["content"] for m in messages)
-    assert "Rain hit the glass." in joined and "The Storm" in joined
-    assert "Mara (keeper)" in joined and "Keep the light" in joined and "wry" in joined
-    assert messages[0]["role"] == "system" and messages[-1]["role"] == "user"
+def test_continue_spec_names_the_chapter_and_asks_for_prose_only():
+    role, task = continue_chapter_spec(PromptLibrary(), Chapter(id=1, title="The Storm"))
+    assert "Writer" in role and "only story prose" in role
+    assert '"The Storm"' in task
 
 
-def test_long_chapter_keeps_its_ending():
-    text = "start " + "middle " * 5000 + "the very end."
-    chapter = Chapter(id=1, content=text)
-    user = continue_chapter_messages(PromptLibrary(), "T", chapter, [])[-1]["content"]
-    assert "the very end." in user and "start " not in user
-    assert len(user) < CHAPTER_TAIL_CHARS + 500
+def test_system_base_is_the_same_for_the_same_story():
+    prompts = PromptLibrary()
+    assert system_base(prompts, "Harbour") == system_base(prompts, "Harbour")
+    assert '"Harbour"' in system_base(prompts, "Harbour")
+
+
+def test_every_distillation_kind_has_its_own_prompt():
+    prompts = PromptLibrary()
+    texts = {kind: distill_messages(prompts, kind, "Some text.")[-1]["content"]
+             for kind in ("chapter", "character", "plot")}
+    assert len(set(texts.values())) == 3
+    assert all(t.endswith("Some text.") for t in texts.values())

@@ -53,3 +53,15 @@ def test_broken_model_fails_jobs_with_the_reason(qtbot, tmp_path):
         worker.submit(GenerationJob(messages=PROMPT, max_tokens=8))
     assert "not found" in job_failed.args[1]
     worker.shutdown()
+
+
+@pytest.mark.model
+def test_background_jobs_wait_for_the_authors_requests(qtbot, worker):
+    order: list[int] = []
+    worker.job_started.connect(order.append)
+    blocker = worker.submit(GenerationJob(messages=PROMPT, max_tokens=8))
+    background = worker.submit(GenerationJob(messages=PROMPT, max_tokens=4, priority=10))
+    urgent = worker.submit(GenerationJob(messages=PROMPT, max_tokens=4))
+    qtbot.waitUntil(lambda: len(order) == 3, timeout=30_000)
+    assert order == [blocker, urgent, background]
+    qtbot.waitUntil(lambda: worker.pending() == 0, timeout=30_000)

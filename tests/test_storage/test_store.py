@@ -185,3 +185,21 @@ def test_failed_migration_step_changes_nothing(tmp_path, monkeypatch):
     tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "extra" not in tables
     connection.close()
+
+
+def test_summaries_are_stored_by_kind_and_hash_and_replaced(store):
+    store.save_summary("chapter", "abc", "First summary.", "m")
+    store.save_summary("chapter", "abc", "Second summary.", "m")
+    store.save_summary("character", "abc", "A person.", "m")
+    assert store.summaries() == {
+        ("chapter", "abc"): "Second summary.",
+        ("character", "abc"): "A person.",
+    }
+    assert store.summaries("character") == {("character", "abc"): "A person."}
+
+
+def test_whole_story_loads_as_one_model(store):
+    store.add_chapter("One", "Words here.")
+    store.save_character(Character(name="Mara"))
+    story = store.story()
+    assert (story.title, story.words, story.characters[0].name) == ("The Harbour", 2, "Mara")

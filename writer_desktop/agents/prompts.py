@@ -28,6 +28,10 @@ class PromptTemplate:
             raise ValueError(f"prompt template {name!r} has no [user] section")
         return cls(name, Template(sections.get("system", "")), Template(sections["user"]))
 
+    def role_and_task(self, **values: str) -> tuple[str, str]:
+        """The agent's role (the [system] part) and its task (the [user] part)."""
+        return self.system.substitute(values).strip(), self.user.substitute(values).strip()
+
     def messages(self, **values: str) -> list[dict[str, str]]:
         messages = []
         system = self.system.substitute(values).strip()

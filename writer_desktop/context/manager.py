@@ -123,11 +123,20 @@ class ContextManager:
 
         shared = [p for p in pieces if p.shared]
         own = [p for p in pieces if not p.shared]
+        # The agent's own part (role, task, requests, agent-only elements) is kept out of
+        # the layers' sharing, so the shared part is budgeted alike for every agent unless
+        # one agent's own part outgrows the allowance.
+        own_need = count(agent_frame) + sum(
+            count(p.text) + count(_heading(p.section)) for p in own
+        )
+        tail_reserve = min(max(tail_allowance, own_need), total)
+        shared_total = total - tail_reserve
+
         # Demand per layer, counting only what could fit: a long story is not counted whole.
         demands = {layer: 0 for layer in LAYERS}
-        demands["A"] = count(base) + tail_allowance
+        demands["A"] = count(base)
         for piece in shared:
-            if piece.layer != "A" and demands[piece.layer] > total:
+            if demands[piece.layer] > shared_total:
                 continue
             demands[piece.layer] += count(piece.text) + count(_heading(piece.section))
         # A chapter that does not fit in C comes back as its summary in E: E may need that.
@@ -138,39 +147,44 @@ class ContextManager:
                     demands["E"] += count(_line_of(summary))
         if demands["E"]:
             demands["E"] += count(_heading(SUMMARY_SECTION))
-        allowed = allocate(total, layer_caps(self.settings), demands)
+        allowed = allocate(shared_total, layer_caps(self.settings), demands)
 
         reports: list[ElementReport] = []
         needs_summary: list[tuple[str, str]] = []
         chosen: dict[str, list[tuple[Piece, str]]] = {layer: [] for layer in LAYERS}
         used = {layer: 0 for layer in LAYERS}
         used["A"] = count(base)
-        # The agent's own part must fit in layer A beside the shared instructions.
-        a_shared_budget = max(allowed["A"] - tail_allowance, 0)
+        if used["A"] > allowed["A"] + tail_reserve:
+            raise ContextBudgetError(
+                f"The shared instructions need {used['A']} tokens; the budget is {total}. "
+                "Raise LLM_N_CTX."
+            )
         spill: list[Piece] = []
         for layer in LAYERS:
             layer_pieces = [p for p in shared if p.layer == layer] + (
                 spill if layer == "E" else []
             )
-            limit = a_shared_budget if layer == "A" else allowed[layer]
-            self._fill(layer, layer_pieces, limit, used, chosen, reports, needs_summary, spill)
+            self._fill(layer, layer_pieces, allowed[layer], used, chosen, reports,
+                       needs_summary, spill)
 
         shared_text = base + _render(chosen)
-        # The agent's own part: role, agent-only elements, requests, the task.
-        own_limit = allowed["A"] - used["A"]
-        own_used = {layer: 0 for layer in LAYERS}
-        own_chosen: dict[str, list[tuple[Piece, str]]] = {layer: [] for layer in LAYERS}
+        # The agent's own part takes what the shared part left of the total.
+        own_limit = total - sum(used.values())
         frame_tokens = count(agent_frame)
         if frame_tokens > own_limit:
             raise ContextBudgetError(
                 f"The {agent} agent's instructions need {frame_tokens} tokens but only "
-                f"{own_limit} are left. Raise LLM_N_CTX or CONTEXT_LAYER_A_TOKENS."
+                f"{own_limit} are left. Raise LLM_N_CTX or lower the operation's max tokens."
             )
+        own_used = {layer: 0 for layer in LAYERS}
         own_used["A"] = frame_tokens
+        own_chosen: dict[str, list[tuple[Piece, str]]] = {layer: [] for layer in LAYERS}
         for layer in LAYERS:
-            layer_pieces = [p for p in own if p.layer == layer]
-            self._fill(layer, layer_pieces, own_limit, own_used, own_chosen, reports,
-                       needs_summary, [])
+            # One pool for the whole own part, whatever layer its pieces belong to.
+            pool = own_used[layer] + own_limit - sum(own_used.values())
+            self._fill(layer, [p for p in own if p.layer == layer], pool, own_used, own_chosen,
+                       reports, needs_summary, [])
+        allowed["A"] += tail_reserve
         for layer in LAYERS:
             used[layer] += own_used[layer]
         agent_text = _framed(role) + _render(own_chosen) + _framed(task)

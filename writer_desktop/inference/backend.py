@@ -32,6 +32,8 @@ class GenerationJob:
     # Small models loop without it; 1.1 is llama.cpp's own default for completions.
     repeat_penalty: float = 1.1
     operation: str = "writer"
+    # Lower runs first: the author's own requests (0) before background summaries (10).
+    priority: int = 0
     id: int = 0
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
 

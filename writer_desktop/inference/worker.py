@@ -33,7 +33,7 @@ class InferenceWorker(QThread):
         super().__init__(parent)
         self.setObjectName("inference-worker")
         self._settings = settings
-        self._queue: queue.Queue[object] = queue.Queue()
+        self._queue: queue.PriorityQueue[tuple[int, int, object]] = queue.PriorityQueue()
         self._ids = itertools.count(1)
         self._jobs: dict[int, GenerationJob] = {}
         self._lock = threading.Lock()
@@ -47,8 +47,13 @@ class InferenceWorker(QThread):
         with self._lock:
             job.id = next(self._ids)
             self._jobs[job.id] = job
-        self._queue.put(job)
+        self._queue.put((job.priority, job.id, job))
         return job.id
+
+    def pending(self) -> int:
+        """Jobs queued or running."""
+        with self._lock:
+            return len(self._jobs)
 
     def cancel(self, job_id: int) -> None:
         """Stop a queued or running job; it still ends with job_finished (cancelled=True)."""
@@ -62,7 +67,7 @@ class InferenceWorker(QThread):
         with self._lock:
             for job in self._jobs.values():
                 job.cancel_event.set()
-        self._queue.put(_STOP)
+        self._queue.put((-1, 0, _STOP))
         self.wait(timeout_ms)
 
     # -- the worker thread -----------------------------------------------------------------
@@ -81,7 +86,7 @@ class InferenceWorker(QThread):
             self.model_loaded.emit(self.model_name)
         try:
             while True:
-                item = self._queue.get()
+                _priority, _seq, item = self._queue.get()
                 if item is _STOP:
                     break
                 assert isinstance(item, GenerationJob)

@@ -55,6 +55,18 @@ MIGRATIONS: dict[int, str] = {
         );
         CREATE INDEX ix_snapshots_chapter ON snapshots (chapter_id);
     """,
+    # 3: summaries written by the model, keyed by what they summarise and its hash.
+    3: """
+        CREATE TABLE summaries (
+            id INTEGER PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            summary TEXT NOT NULL,
+            model VARCHAR NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL,
+            UNIQUE (kind, content_hash)
+        );
+    """,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

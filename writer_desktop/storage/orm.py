@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -63,4 +63,16 @@ class SnapshotRow(Base):
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
     content: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String, default="")
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class SummaryRow(Base):
+    __tablename__ = "summaries"
+    __table_args__ = (UniqueConstraint("kind", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String)
+    content_hash: Mapped[str] = mapped_column(String)
+    summary: Mapped[str] = mapped_column(Text)
+    model: Mapped[str] = mapped_column(String, default="")
     created_at: Mapped[datetime] = mapped_column()

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from writer_desktop.domain import Chapter, Character, PlotElement, Snapshot
+from writer_desktop.domain import Chapter, Character, PlotElement, Snapshot, Story
 from writer_desktop.storage.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from writer_desktop.storage.orm import (
     ChapterRow,
@@ -20,6 +20,7 @@ from writer_desktop.storage.orm import (
     PlotElementRow,
     SnapshotRow,
     StoryRow,
+    SummaryRow,
 )
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -154,6 +155,15 @@ class StoryStore:
         with self._session() as session:
             return session.scalar(select(StoryRow.title)) or "Untitled story"
 
+    def story(self) -> Story:
+        """The whole story as one domain model."""
+        return Story(
+            title=self.title(),
+            chapters=self.chapters(),
+            characters=self.characters(),
+            plot_elements=self.plot_elements(),
+        )
+
     def set_title(self, title: str) -> None:
         with self._session() as session:
             session.execute(update(StoryRow).values(title=title, updated_at=_now()))
@@ -282,6 +292,29 @@ class StoryStore:
                 .order_by(SnapshotRow.id.desc())
             )
             return [_snapshot(row) for row in rows]
+
+
+    # -- summaries (the context engine's distillation cache) -------------------------------
+
+    def summaries(self, kind: str | None = None) -> dict[tuple[str, str], str]:
+        """Every stored summary by (kind, content hash)."""
+        with self._session() as session:
+            query = select(SummaryRow.kind, SummaryRow.content_hash, SummaryRow.summary)
+            if kind is not None:
+                query = query.where(SummaryRow.kind == kind)
+            return {(k, h): text for k, h, text in session.execute(query)}
+
+    def save_summary(self, kind: str, content_hash: str, summary: str, model: str) -> None:
+        with self._session() as session:
+            session.execute(
+                delete(SummaryRow).where(
+                    SummaryRow.kind == kind, SummaryRow.content_hash == content_hash
+                )
+            )
+            session.add(
+                SummaryRow(kind=kind, content_hash=content_hash, summary=summary, model=model,
+                           created_at=_now())
+            )
 
 
 # -- conversion between rows and domain models (the only place that does it) ---------------

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from writer_desktop.context import AssembledPrompt, ContextBudgetError
 from writer_desktop.inference import GenerationResult, InferenceWorker
-from writer_desktop.services import WriterService
+from writer_desktop.services import DistillService, WriterService
 
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
@@ -19,11 +20,15 @@ class AiActions(QObject):
 
     generation_finished = Signal(object)  # GenerationResult
     generation_failed = Signal(str)
+    prompt_assembled = Signal(object)  # AssembledPrompt
 
-    def __init__(self, worker: InferenceWorker, writer: WriterService) -> None:
+    def __init__(
+        self, worker: InferenceWorker, writer: WriterService, distill: DistillService
+    ) -> None:
         super().__init__()
         self.worker = worker
         self.writer = writer
+        self.distill = distill
         self.window: MainWindow | None = None
         self.model_state = "loading"
         self.model_detail = ""
@@ -113,8 +118,17 @@ class AiActions(QObject):
         chapter_id = editor.chapter_id
         assert chapter_id is not None
         self.window.save_current_chapter()
-        self.job_id = self.writer.continue_chapter(chapter_id, editor.toPlainText(), max_tokens)
+        try:
+            job_id, prompt = self.writer.continue_chapter(
+                chapter_id, editor.toPlainText(), max_tokens
+            )
+        except ContextBudgetError as exc:
+            self.window.statusBar().showMessage(self.tr("Cannot continue: {0}").format(exc))
+            self.generation_failed.emit(str(exc))
+            return None
+        self.job_id = job_id
         self.job_chapter_id = chapter_id
+        self.prompt_assembled.emit(prompt)
         editor.begin_ai_insertion()
         self.window.statusBar().showMessage(self.tr("Writing…"))
         self.refresh()
@@ -135,6 +149,10 @@ class AiActions(QObject):
             self.window.editor.insert_ai_text(text)
 
     def _on_finished(self, job_id: int, result: GenerationResult) -> None:
+        if self.distill.owns(job_id):
+            self.distill.finished(job_id, result)
+            self._show_background()
+            return
         if job_id != self.job_id:
             return
         self._end_job()
@@ -149,12 +167,27 @@ class AiActions(QObject):
         self.generation_finished.emit(result)
 
     def _on_failed(self, job_id: int, message: str) -> None:
+        if self.distill.owns(job_id):
+            self.distill.failed(job_id)
+            self._show_background()
+            return
         if job_id != self.job_id:
             return
         self._end_job()
         if self.window is not None:
             self.window.statusBar().showMessage(self.tr("AI failed: {0}").format(message))
         self.generation_failed.emit(message)
+
+    def _show_background(self) -> None:
+        if self.window is None or self.job_id is not None:
+            return
+        pending = self.distill.pending
+        if pending:
+            self.window.statusBar().showMessage(
+                self.tr("Summarising earlier chapters for the context… {0} left").format(pending)
+            )
+        else:
+            self.window.statusBar().showMessage(self.tr("Summaries up to date."), 4000)
 
     def _end_job(self) -> None:
         self.job_id = None
@@ -163,3 +196,5 @@ class AiActions(QObject):
             self.window.editor.end_ai_insertion()
             self.window.save_current_chapter()
         self.refresh()
+        if self.distill.pending:
+            self._show_background()

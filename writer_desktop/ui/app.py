@@ -13,7 +13,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from writer_desktop.agents import PromptLibrary
 from writer_desktop.config import AppPaths, Settings, load_settings
 from writer_desktop.inference import InferenceWorker
-from writer_desktop.services import RecentFiles, StoryService, WriterService
+from writer_desktop.services import (
+    ContextService,
+    DistillService,
+    RecentFiles,
+    StoryService,
+    WriterService,
+)
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.main_window import MainWindow
 
@@ -44,8 +50,13 @@ class WriterApp:
         prompts_dir = Path(settings.prompts_dir) if settings.prompts_dir else None
         self.worker = InferenceWorker(settings)
         self.stories = StoryService(RecentFiles(paths.data_dir / "recent.json"))
-        self.writer = WriterService(self.stories, self.worker, PromptLibrary(prompts_dir), settings)
-        self.ai = AiActions(self.worker, self.writer)
+        prompts = PromptLibrary(prompts_dir)
+        self.context = ContextService(self.stories, settings, prompts)
+        self.distill = DistillService(self.stories, self.worker, prompts, settings)
+        self.writer = WriterService(
+            self.stories, self.worker, prompts, settings, self.context, self.distill
+        )
+        self.ai = AiActions(self.worker, self.writer, self.distill)
         self.window = MainWindow(settings, paths, self.stories, self.ai)
 
     @classmethod

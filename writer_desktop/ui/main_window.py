@@ -25,6 +25,7 @@ from writer_desktop.services.story_service import STORY_SUFFIX
 from writer_desktop.storage import StoryFileError
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.binder import Binder
+from writer_desktop.ui.budget_view import BudgetView
 from writer_desktop.ui.chapter_editor import ChapterEditor
 from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.plot_panel import PlotPanel
@@ -64,7 +65,10 @@ class MainWindow(QMainWindow):
         self.binder_dock = self._dock("binder", self.tr("Chapters"), self.binder, left=True)
         self.characters_dock = self._dock("characters", self.tr("Characters"), self.characters)
         self.plot_dock = self._dock("plot", self.tr("Plot"), self.plot)
+        self.budget = BudgetView()
+        self.budget_dock = self._dock("budget", self.tr("Context"), self.budget)
         self.tabifyDockWidget(self.characters_dock, self.plot_dock)
+        self.tabifyDockWidget(self.plot_dock, self.budget_dock)
         self.characters_dock.raise_()
 
         self.words_label = QLabel()
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
 
         self.ai = ai
         ai.attach(self)
+        ai.prompt_assembled.connect(self.budget.show_report)
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -152,7 +157,7 @@ class MainWindow(QMainWindow):
         ai_menu.addActions(self.ai.actions())
 
         view_menu = bar.addMenu(self.tr("&View"))
-        for dock in (self.binder_dock, self.characters_dock, self.plot_dock):
+        for dock in (self.binder_dock, self.characters_dock, self.plot_dock, self.budget_dock):
             view_menu.addAction(dock.toggleViewAction())
 
         toolbar = self.addToolBar(self.tr("Main"))
@@ -208,6 +213,7 @@ class MainWindow(QMainWindow):
 
     def close_story(self) -> None:
         self.ai.abandon()
+        self.ai.distill.cancel_all()
         self.save_current_chapter()
         self.stories.close()
         self._refresh_story()

@@ -26,7 +26,7 @@ from writer_desktop.config import Settings, read_user_file, write_user_file
 
 GROUPS: list[tuple[str, str]] = [
     ("Model", "model_path llm_"),
-    ("Context", "context_"),
+    ("Context", "context_ distill_"),
     ("Agents", "endpoint_"),
     ("Other", "archive_ prompts_dir autosave_"),
 ]

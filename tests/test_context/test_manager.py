@@ -189,7 +189,10 @@ def test_mentioned_characters_and_tags_are_raised(exact_counter):
 
 words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
                 min_size=1, max_size=12)
-texts = st.lists(words, min_size=1, max_size=120).map(" ".join)
+separators = st.sampled_from([" ", " ", " ", "\n", "\n\n", ". "])
+texts = st.lists(st.tuples(words, separators), min_size=1, max_size=120).map(
+    lambda pairs: "".join(word + sep for word, sep in pairs)
+)
 priorities = st.sampled_from(["high", "medium", "low"])
 containers = st.builds(
     StructuredContextContainer,
@@ -235,3 +238,11 @@ def test_no_element_is_dropped_while_a_lower_priority_one_stays(exact_counter, c
         assert "high" not in [e.priority for e in elements if e.status == "dropped"]
         if dropped and kept:
             assert max(kept) <= min(dropped)
+
+
+def test_paragraph_breaks_reach_the_model(exact_counter):
+    container = StructuredContextContainer(
+        chapters=[ChapterContext(chapter_id="1", title="One", content="First.\n\nSecond.",
+                                 is_current=True)]
+    )
+    assert "First.\n\nSecond.\n" in run(manager(exact_counter), container).shared

@@ -25,7 +25,7 @@ def test_budget_view_shows_the_last_prompt_after_a_generation(qtbot, writer_app)
     view = window.budget
     assert "writer" in view.summary.text() and "counted by: exact" in view.summary.text()
     assert view.bars["C"].value() > 0
-    labels = [view.elements.topLevelItem(i).text(1) for i in range(view.elements.topLevelItemCount())]
+    labels = [view.elements.topLevelItem(i).text(4) for i in range(view.elements.topLevelItemCount())]
     assert "chapter: Chapter 1" in labels
     dialog = view.show_prompt()
     assert "Mara lit the lamp." in dialog.text.toPlainText()

@@ -16,7 +16,7 @@ from writer_desktop.context.budget import (
     layer_caps,
     total_budget,
 )
-from writer_desktop.context.pieces import ElementFilter, Piece, build_pieces
+from writer_desktop.context.pieces import ElementFilter, Piece, as_piece, build_pieces
 from writer_desktop.context.tokens import TokenCounter
 from writer_desktop.domain import PRIORITY_RANK, StructuredContextContainer
 
@@ -144,7 +144,7 @@ class ContextManager:
             if piece.kind == "chapter" and piece.shorten != "tail":
                 summary = self.summaries("chapter", piece.text)
                 if summary:
-                    demands["E"] += count(_line_of(summary))
+                    demands["E"] += count(as_piece(summary))
         if demands["E"]:
             demands["E"] += count(_heading(SUMMARY_SECTION))
         allowed = allocate(shared_total, layer_caps(self.settings), demands)
@@ -274,7 +274,7 @@ class ContextManager:
         count = self.counter.count
         cached = self.summaries(piece.kind, piece.text)
         if cached:
-            text = _line_of(cached)
+            text = as_piece(cached)
             if count(text) <= room:
                 return text, "summarised", "model summary"
         text = _head(piece.text, room, count)
@@ -296,7 +296,7 @@ class ContextManager:
             if cached:
                 spill.append(Piece("E", SUMMARY_SECTION,
                                    f"summary: {piece.label.removeprefix('chapter: ')}",
-                                   _line_of(cached), piece.priority, "summary", piece.order,
+                                   as_piece(cached), piece.priority, "summary", piece.order,
                                    shorten="summary", source=piece.source))
                 why = "summary in layer E"
             else:
@@ -308,12 +308,8 @@ class ContextManager:
 # -- text helpers ----------------------------------------------------------------------------
 
 
-def _line_of(text: str) -> str:
-    return re.sub(r"\n\s*\n+", "\n", text.strip()) + "\n"
-
-
 def _framed(text: str) -> str:
-    return _line_of(text) if text.strip() else ""
+    return as_piece(text) if text.strip() else ""
 
 
 def _heading(section: str) -> str:

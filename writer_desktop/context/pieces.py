@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -46,9 +45,10 @@ class Piece:
         return PRIORITY_RANK[self.priority], self.order
 
 
-def _line(text: str) -> str:
-    """Every piece is stripped and ends in one newline, so token counts add up exactly."""
-    return re.sub(r"\n\s*\n+", "\n", text.strip()) + "\n"
+def as_piece(text: str) -> str:
+    """Every piece is stripped and ends in one newline, so that token counts of pieces add
+    up exactly to the count of the whole (no token spans a piece boundary)."""
+    return text.strip() + "\n"
 
 
 def _restricted_to(element: Any) -> list[str]:
@@ -83,12 +83,12 @@ def format_character(c: CharacterContext) -> str:
         parts.append("Relationships: " + "; ".join(f"{k}: {v}" for k, v in c.relationships.items()))
     if c.recent_actions:
         parts.append("Recently: " + "; ".join(c.recent_actions))
-    return _line(" ".join(p.replace("\n", " ") for p in parts))
+    return as_piece(" ".join(p.replace("\n", " ") for p in parts))
 
 
 def format_plot(p: PlotElement) -> str:
     tags = f" [{', '.join(p.tags)}]" if p.tags else ""
-    return _line(f"- {p.type}{tags}: {p.content}".replace("\n", " "))
+    return as_piece(f"- {p.type}{tags}: {p.content}".replace("\n", " "))
 
 
 def build_pieces(
@@ -111,11 +111,11 @@ def build_pieces(
 
     for i, instruction in enumerate(container.system_instructions):
         add(instruction, Piece("A", "Instructions", f"instruction: {instruction.content[:40]}",
-                               _line(f"- {instruction.content}"), instruction.priority,
+                               as_piece(f"- {instruction.content}"), instruction.priority,
                                "instruction", i, shorten="never"))
     for i, request in enumerate(container.user_requests):
         piece = Piece("A", "Requests", f"{request.type}: {request.content[:40]}",
-                      _line(f"- ({request.type}) {request.content}"), request.priority,
+                      as_piece(f"- ({request.type}) {request.content}"), request.priority,
                       "request", i, shorten="never")
         add(request, piece)
         piece.shared = False  # a request is the asking agent's own
@@ -154,7 +154,7 @@ def _chapter_pieces(
             priority = "low"
         if chapter.priority == "high" and not chapter.is_current:
             priority = "high"
-        text = _line(chapter.content) if chapter.content.strip() else ""
+        text = as_piece(chapter.content) if chapter.content.strip() else ""
         pieces.append(
             Piece("C", f"Chapter: {chapter.title}", f"chapter: {chapter.title}", text, priority,
                   "chapter", distance, shorten="tail" if chapter.is_current else "never",

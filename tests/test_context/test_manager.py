@@ -146,6 +146,7 @@ def test_high_priority_that_cannot_fit_is_distilled(exact_counter):
     (mara,) = [e for e in prompt.report.elements if e.label == "character: Mara"]
     assert mara.status == "summarised"
     assert "Mara kept the light for thirty years." in prompt.shared
+    assert [kind for kind, _ in prompt.report.needs_summary] == ["character"]
 
 
 def test_high_priority_request_that_cannot_fit_is_a_clear_error(exact_counter):

@@ -187,3 +187,21 @@ def test_opening_another_story_shows_its_own_first_chapter(qtbot, writer_app, pa
     window.open_story(other)
     assert window.editor.toPlainText() == "Story B words."
     assert _store_chapters(paths.data_dir / "story.wstory")[0].content == "Story A words."
+
+
+def test_story_from_a_newer_version_is_refused_with_a_message(qtbot, writer_app, paths, message_boxes):
+    import hashlib
+    import sqlite3
+
+    from writer_desktop.storage.migrations import SCHEMA_VERSION
+
+    newer = paths.data_dir / "future.wstory"
+    StoryStore.create(newer).close()
+    connection = sqlite3.connect(newer)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    connection.commit()
+    connection.close()
+    before = hashlib.sha256(newer.read_bytes()).hexdigest()
+    assert not writer_app.window.open_story(newer)
+    assert "newer Writer Assistant" in message_boxes.shown[-1][1]
+    assert hashlib.sha256(newer.read_bytes()).hexdigest() == before

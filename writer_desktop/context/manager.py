@@ -245,7 +245,11 @@ class ContextManager:
             elif piece.shorten == "tail" and room >= MIN_SUMMARY_TOKENS:
                 text, status, note = _tail(piece.text, room, count), "trimmed", "kept the end"
             else:
-                summary = self._summary(piece, room) if piece.shorten == "summary" else None
+                summary = (
+                    self._summary(piece, room, needs_summary)
+                    if piece.shorten == "summary"
+                    else None
+                )
                 if summary is None:
                     if piece.priority == "high":
                         how = "shortened" if piece.shorten == "summary" else "cut"
@@ -267,8 +271,11 @@ class ContextManager:
             chosen[layer].append((piece, text))
             reports.append(ElementReport(layer, piece.label, piece.priority, status, tokens, note))
 
-    def _summary(self, piece: Piece, room: int) -> tuple[str, Status, str] | None:
-        """A cached model summary if it fits, else the opening sentences that fit."""
+    def _summary(
+        self, piece: Piece, room: int, needs_summary: list[tuple[str, str]]
+    ) -> tuple[str, Status, str] | None:
+        """A cached model summary if it fits, else the opening sentences that fit (and the
+        model is asked for a summary for next time)."""
         if room < MIN_SUMMARY_TOKENS:
             return None
         count = self.counter.count
@@ -277,6 +284,8 @@ class ContextManager:
             text = as_piece(cached)
             if count(text) <= room:
                 return text, "summarised", "model summary"
+        else:
+            needs_summary.append((piece.kind, piece.text))
         text = _head(piece.text, room, count)
         if text is None:
             return None

@@ -7,11 +7,10 @@ import pytest
 from writer_desktop.agents import (
     PromptLibrary,
     PromptTemplate,
-    continue_chapter_spec,
     distill_messages,
     system_base,
 )
-from writer_desktop.domain import Chapter
+from writer_desktop.agents import OPERATIONS
 
 
 def test_template_splits_into_system_and_user_messages():
@@ -29,12 +28,12 @@ def test_template_without_user_part_is_an_error():
 
 def test_override_folder_wins_over_built_in(tmp_path):
     (tmp_path / "continue_chapter.txt").write_text("[system]\nBe bold.\n[user]\nGo on: $chapter_title")
-    role, task = continue_chapter_spec(PromptLibrary(tmp_path), Chapter(title="Storm"))
+    role, task = PromptLibrary(tmp_path).get("continue_chapter").role_and_task(chapter_title="Storm")
     assert (role, task) == ("Be bold.", "Go on: Storm")
 
 
 def test_continue_spec_names_the_chapter_and_asks_for_prose_only():
-    role, task = continue_chapter_spec(PromptLibrary(), Chapter(id=1, title="The Storm"))
+    role, task = PromptLibrary().get("continue_chapter").role_and_task(chapter_title="The Storm")
     assert "Writer" in role and "only story prose" in role
     assert '"The Storm"' in task
 
@@ -51,3 +50,14 @@ def test_every_distillation_kind_has_its_own_prompt():
              for kind in ("chapter", "character", "plot")}
     assert len(set(texts.values())) == 3
     assert all(t.endswith("Some text.") for t in texts.values())
+
+
+def test_every_operation_has_a_template_with_its_placeholders_filled():
+    import re
+
+    prompts = PromptLibrary()
+    for name in OPERATIONS:
+        template = prompts.get(name)
+        names = set(re.findall(r"\$(\w+)", template.system.template + template.user.template))
+        role, task = template.role_and_task(**{n: f"<{n}>" for n in names})
+        assert task, name

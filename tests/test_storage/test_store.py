@@ -203,3 +203,30 @@ def test_whole_story_loads_as_one_model(store):
     store.save_character(Character(name="Mara"))
     story = store.story()
     assert (story.title, story.words, story.characters[0].name) == ("The Harbour", 2, "Mara")
+
+
+def test_feedback_is_kept_per_chapter_newest_first(store):
+    from writer_desktop.domain import Feedback
+
+    chapter = store.add_chapter("One")
+    store.add_feedback(Feedback(chapter_id=chapter.id, agent="editor", content="Tighten.", model="m"))
+    store.add_feedback(Feedback(chapter_id=chapter.id, agent="rater", content="{}",
+                                scores={"overall": {"score": 7, "reason": "ok"}}))
+    store.add_feedback(Feedback(chapter_id=chapter.id, agent="editor", content="Better."))
+    assert [f.content for f in store.feedback(chapter.id, "editor")] == ["Better.", "Tighten."]
+    assert store.feedback(chapter.id, "rater")[0].scores["overall"]["score"] == 7
+
+
+def test_chat_conversations_keep_their_messages_in_order(store):
+    store.add_chat_message(1, "user", "Who is Mara?")
+    store.add_chat_message(1, "assistant", "The keeper.")
+    store.add_chat_message(2, "user", "New topic")
+    assert [m.content for m in store.chat_messages(1)] == ["Who is Mara?", "The keeper."]
+    assert store.conversations() == [1, 2]
+
+
+def test_outline_only_chapter_round_trips(store):
+    chapter = store.add_chapter("Four", outline="Mara finds the saboteur.")
+    assert store.chapter(chapter.id).outline == "Mara finds the saboteur."
+    store.set_outline(chapter.id, "Changed.")
+    assert store.chapter(chapter.id).content == "" and store.chapter(chapter.id).outline == "Changed."

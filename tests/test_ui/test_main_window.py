@@ -165,12 +165,14 @@ def test_settings_dialog_writes_the_users_file(qtbot, writer_app, paths):
     }
 
 
-def test_window_geometry_is_remembered(qtbot, writer_app, paths, settings):
-    writer_app.window.resize(700, 500)
+def test_window_layout_is_remembered(qtbot, writer_app, paths, settings):
+    writer_app.window.plot_dock.hide()
+    writer_app.window.chat_dock.hide()
     writer_app.shutdown()
     again = make_app(qtbot, paths, settings)
     try:
-        assert again.window.size().width() == 700
+        assert again.window.plot_dock.isHidden() and again.window.chat_dock.isHidden()
+        assert not again.window.characters_dock.isHidden()
     finally:
         again.shutdown()
 

@@ -1,12 +1,15 @@
-"""Prompt specs of the agents: templates per operation turned into roles, tasks, messages."""
+"""Prompt specs of the agents: templates per operation, schemas, shared prompt parts."""
 
+from writer_desktop.agents.common import distill_messages, system_base
 from writer_desktop.agents.prompts import PromptLibrary, PromptTemplate
-from writer_desktop.agents.writer import continue_chapter_spec, distill_messages, system_base
+from writer_desktop.agents.specs import OPERATIONS, REVIEW_OPERATIONS, Operation
 
 __all__ = [
+    "OPERATIONS",
+    "REVIEW_OPERATIONS",
+    "Operation",
     "PromptLibrary",
     "PromptTemplate",
-    "continue_chapter_spec",
     "distill_messages",
     "system_base",
 ]

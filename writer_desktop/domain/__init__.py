@@ -1,5 +1,13 @@
 """Pydantic models shared by every layer: the story, its chapters, characters and plot."""
 
+from writer_desktop.domain.agents import (
+    RATER_ASPECTS,
+    AspectScore,
+    ChapterOutline,
+    ChapterOutlines,
+    CharacterDetails,
+    Rating,
+)
 from writer_desktop.domain.context import (
     AGENT_TYPES,
     PRIORITY_RANK,
@@ -16,6 +24,8 @@ from writer_desktop.domain.story import (
     PRIORITIES,
     Chapter,
     Character,
+    ChatMessage,
+    Feedback,
     PlotElement,
     Priority,
     Snapshot,
@@ -24,6 +34,12 @@ from writer_desktop.domain.story import (
 )
 
 __all__ = [
+    "RATER_ASPECTS",
+    "AspectScore",
+    "ChapterOutline",
+    "ChapterOutlines",
+    "CharacterDetails",
+    "Rating",
     "AGENT_TYPES",
     "PRIORITY_RANK",
     "AgentType",
@@ -37,6 +53,8 @@ __all__ = [
     "PRIORITIES",
     "Chapter",
     "Character",
+    "ChatMessage",
+    "Feedback",
     "PlotElement",
     "Priority",
     "Snapshot",

@@ -32,6 +32,8 @@ class Chapter(_Model):
     position: int = 0
     title: str = "Untitled chapter"
     content: str = ""
+    # An outline-only chapter has an outline and no prose yet.
+    outline: str = ""
     updated_at: datetime | None = None
 
     @property
@@ -63,6 +65,27 @@ class Snapshot(_Model):
     chapter_id: int
     content: str
     reason: str = ""
+    created_at: datetime | None = None
+
+
+class Feedback(_Model):
+    """One agent's response to a chapter, kept with the chapter."""
+
+    id: int | None = None
+    chapter_id: int
+    agent: str
+    character_name: str = ""
+    content: str
+    scores: dict[str, Any] | None = None
+    model: str = ""
+    created_at: datetime | None = None
+
+
+class ChatMessage(_Model):
+    id: int | None = None
+    conversation: int
+    role: Literal["user", "assistant"]
+    content: str
     created_at: datetime | None = None
 
 

@@ -50,6 +50,7 @@ class ContextService:
         reserve_tokens: int,
         requests: list[str] | None = None,
         phase: str = "draft",
+        custom_filters: tuple = (),
     ) -> AssembledPrompt:
         """Raises ContextBudgetError when the context cannot fit."""
         story = self.stories.store.story()
@@ -63,7 +64,8 @@ class ContextService:
             self.settings, self.counter, lookup, system_base(self.prompts, story.title)
         )
         prompt = manager.process_context_for_agent(
-            container, agent, phase, role=role, task=task, reserve_tokens=reserve_tokens
+            container, agent, phase, role=role, task=task, reserve_tokens=reserve_tokens,
+            custom_filters=custom_filters,
         )
         self.last_prompt = prompt
         return prompt

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from writer_desktop.agents import PromptLibrary, distill_messages
 from writer_desktop.config import Settings
 from writer_desktop.inference.backend import GenerationJob, GenerationResult
 from writer_desktop.services.context_service import content_hash
 from writer_desktop.services.story_service import StoryService
-from writer_desktop.services.writer_service import JobRunner
+
+if TYPE_CHECKING:
+    from writer_desktop.services.agent_service import JobRunner
 
 BACKGROUND_PRIORITY = 10
 KIND_OF = {"chapter": "chapter", "summary": "chapter", "character": "character", "plot": "plot"}

@@ -67,6 +67,29 @@ MIGRATIONS: dict[int, str] = {
             UNIQUE (kind, content_hash)
         );
     """,
+    # 4: outline-only chapters, agent feedback per chapter, chat conversations.
+    4: """
+        ALTER TABLE chapters ADD COLUMN outline TEXT NOT NULL DEFAULT '';
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            chapter_id INTEGER NOT NULL REFERENCES chapters (id) ON DELETE CASCADE,
+            agent VARCHAR NOT NULL,
+            character_name VARCHAR NOT NULL DEFAULT '',
+            content TEXT NOT NULL,
+            scores JSON,
+            model VARCHAR NOT NULL DEFAULT '',
+            created_at DATETIME NOT NULL
+        );
+        CREATE INDEX ix_feedback_chapter ON feedback (chapter_id, agent);
+        CREATE TABLE chat_messages (
+            id INTEGER PRIMARY KEY,
+            conversation INTEGER NOT NULL,
+            role VARCHAR NOT NULL,
+            content TEXT NOT NULL,
+            created_at DATETIME NOT NULL
+        );
+        CREATE INDEX ix_chat_conversation ON chat_messages (conversation);
+    """,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

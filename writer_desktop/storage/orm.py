@@ -28,6 +28,7 @@ class ChapterRow(Base):
     position: Mapped[int] = mapped_column(Integer, index=True)
     title: Mapped[str] = mapped_column(String)
     content: Mapped[str] = mapped_column(Text, default="")
+    outline: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column()
 
 
@@ -75,4 +76,27 @@ class SummaryRow(Base):
     content_hash: Mapped[str] = mapped_column(String)
     summary: Mapped[str] = mapped_column(Text)
     model: Mapped[str] = mapped_column(String, default="")
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class FeedbackRow(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"))
+    agent: Mapped[str] = mapped_column(String)
+    character_name: Mapped[str] = mapped_column(String, default="")
+    content: Mapped[str] = mapped_column(Text)
+    scores: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    model: Mapped[str] = mapped_column(String, default="")
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class ChatMessageRow(Base):
+    __tablename__ = "chat_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String)
+    content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()

@@ -12,11 +12,21 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, delete, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from writer_desktop.domain import Chapter, Character, PlotElement, Snapshot, Story
+from writer_desktop.domain import (
+    Chapter,
+    Character,
+    ChatMessage,
+    Feedback,
+    PlotElement,
+    Snapshot,
+    Story,
+)
 from writer_desktop.storage.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from writer_desktop.storage.orm import (
     ChapterRow,
     CharacterRow,
+    ChatMessageRow,
+    FeedbackRow,
     PlotElementRow,
     SnapshotRow,
     StoryRow,
@@ -182,11 +192,15 @@ class StoryStore:
                 raise KeyError(chapter_id)
             return _chapter(row)
 
-    def add_chapter(self, title: str, content: str = "") -> Chapter:
+    def add_chapter(self, title: str, content: str = "", outline: str = "") -> Chapter:
         with self._session() as session:
             last = session.scalar(select(func.max(ChapterRow.position)))
             row = ChapterRow(
-                position=(last or 0) + 1, title=title, content=content, updated_at=_now()
+                position=(last or 0) + 1,
+                title=title,
+                content=content,
+                outline=outline,
+                updated_at=_now(),
             )
             session.add(row)
             session.flush()
@@ -199,6 +213,12 @@ class StoryStore:
                 update(ChapterRow)
                 .where(ChapterRow.id == chapter_id)
                 .values(content=content, updated_at=_now())
+            )
+
+    def set_outline(self, chapter_id: int, outline: str) -> None:
+        with self._session() as session:
+            session.execute(
+                update(ChapterRow).where(ChapterRow.id == chapter_id).values(outline=outline)
             )
 
     def rename_chapter(self, chapter_id: int, title: str) -> None:
@@ -294,6 +314,47 @@ class StoryStore:
             return [_snapshot(row) for row in rows]
 
 
+    # -- feedback and chat -----------------------------------------------------------------
+
+    def add_feedback(self, feedback: Feedback) -> Feedback:
+        with self._session() as session:
+            row = FeedbackRow(**feedback.model_dump(exclude={"id", "created_at"}), created_at=_now())
+            session.add(row)
+            session.flush()
+            return _feedback(row)
+
+    def feedback(self, chapter_id: int, agent: str | None = None) -> list[Feedback]:
+        """Newest first."""
+        with self._session() as session:
+            query = select(FeedbackRow).where(FeedbackRow.chapter_id == chapter_id)
+            if agent is not None:
+                query = query.where(FeedbackRow.agent == agent)
+            rows = session.scalars(query.order_by(FeedbackRow.id.desc()))
+            return [_feedback(row) for row in rows]
+
+    def add_chat_message(self, conversation: int, role: str, content: str) -> ChatMessage:
+        with self._session() as session:
+            row = ChatMessageRow(
+                conversation=conversation, role=role, content=content, created_at=_now()
+            )
+            session.add(row)
+            session.flush()
+            return _chat_message(row)
+
+    def chat_messages(self, conversation: int) -> list[ChatMessage]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(ChatMessageRow)
+                .where(ChatMessageRow.conversation == conversation)
+                .order_by(ChatMessageRow.id)
+            )
+            return [_chat_message(row) for row in rows]
+
+    def conversations(self) -> list[int]:
+        with self._session() as session:
+            query = select(ChatMessageRow.conversation).distinct()
+            return sorted(session.scalars(query))
+
     # -- summaries (the context engine's distillation cache) -------------------------------
 
     def summaries(self, kind: str | None = None) -> dict[tuple[str, str], str]:
@@ -326,6 +387,7 @@ def _chapter(row: ChapterRow) -> Chapter:
         position=row.position,
         title=row.title,
         content=row.content,
+        outline=row.outline,
         updated_at=row.updated_at,
     )
 
@@ -359,5 +421,28 @@ def _snapshot(row: SnapshotRow) -> Snapshot:
         chapter_id=row.chapter_id,
         content=row.content,
         reason=row.reason,
+        created_at=row.created_at,
+    )
+
+
+def _feedback(row: FeedbackRow) -> Feedback:
+    return Feedback(
+        id=row.id,
+        chapter_id=row.chapter_id,
+        agent=row.agent,
+        character_name=row.character_name,
+        content=row.content,
+        scores=row.scores,
+        model=row.model,
+        created_at=row.created_at,
+    )
+
+
+def _chat_message(row: ChatMessageRow) -> ChatMessage:
+    return ChatMessage(
+        id=row.id,
+        conversation=row.conversation,
+        role=row.role,  # type: ignore[arg-type]
+        content=row.content,
         created_at=row.created_at,
     )

@@ -14,11 +14,11 @@ from writer_desktop.agents import PromptLibrary
 from writer_desktop.config import AppPaths, Settings, load_settings
 from writer_desktop.inference import InferenceWorker
 from writer_desktop.services import (
+    AgentService,
     ContextService,
     DistillService,
     RecentFiles,
     StoryService,
-    WriterService,
 )
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.main_window import MainWindow
@@ -53,10 +53,10 @@ class WriterApp:
         prompts = PromptLibrary(prompts_dir)
         self.context = ContextService(self.stories, settings, prompts)
         self.distill = DistillService(self.stories, self.worker, prompts, settings)
-        self.writer = WriterService(
+        self.agents = AgentService(
             self.stories, self.worker, prompts, settings, self.context, self.distill
         )
-        self.ai = AiActions(self.worker, self.writer, self.distill)
+        self.ai = AiActions(self.worker, self.agents, self.distill)
         self.window = MainWindow(settings, paths, self.stories, self.ai)
 
     @classmethod

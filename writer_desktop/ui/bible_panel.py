@@ -138,6 +138,22 @@ class BiblePanel(QWidget):
             self._set_form_enabled(False)
         self.entries_changed.emit()
 
+    def current_entry(self) -> Any:
+        return self._entries.get(self._current_id) if self._current_id is not None else None
+
+    def replace_current(self, entry: Any) -> None:
+        """Store an entry edited elsewhere (an accepted AI proposal) and show it."""
+        saved = self.store_entry(entry)
+        self._entries[saved.id] = saved
+        if saved.id == self._current_id:
+            self._loading = True
+            self.show_entry(saved)
+            self._loading = False
+            item = self.list.currentItem()
+            if item is not None:
+                item.setText(self.label(saved))
+        self.entries_changed.emit()
+
     def save_current(self) -> None:
         self._save_timer.stop()
         if self._current_id is None or self._loading:

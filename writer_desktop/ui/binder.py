@@ -38,11 +38,14 @@ class Binder(QListWidget):
             self.select_chapter(current_id)
 
     def add_chapter(self, chapter: Chapter) -> None:
+        self.append_chapter(chapter)
+        assert chapter.id is not None
+        self.select_chapter(chapter.id)
+
+    def append_chapter(self, chapter: Chapter) -> None:
         self._loading = True
         self._append(chapter)
         self._loading = False
-        assert chapter.id is not None
-        self.select_chapter(chapter.id)
 
     def select_chapter(self, chapter_id: int) -> None:
         for row in range(self.count()):
@@ -66,6 +69,12 @@ class Binder(QListWidget):
     def _append(self, chapter: Chapter) -> None:
         item = QListWidgetItem(chapter.title)
         item.setData(ID_ROLE, chapter.id)
+        if chapter.outline and not chapter.content.strip():
+            # Outline-only: planned, not yet written.
+            font = item.font()
+            font.setItalic(True)
+            item.setFont(font)
+            item.setToolTip(self.tr("Outline: {0}").format(chapter.outline))
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
         self.addItem(item)

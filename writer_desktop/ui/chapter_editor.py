@@ -25,6 +25,7 @@ class ChapterEditor(QPlainTextEdit):
         self.chapter_id: int | None = None
         self._ai_cursor: QTextCursor | None = None
         self._ai_started = False
+        self._ai_replacing = False
 
     def load_chapter(self, chapter_id: int | None, text: str) -> None:
         """Show a chapter; its undo history starts fresh."""
@@ -37,6 +38,15 @@ class ChapterEditor(QPlainTextEdit):
         self.setReadOnly(chapter_id is None)
         self.moveCursor(QTextCursor.MoveOperation.End)
 
+    def replace_range(self, start: int, end: int, text: str) -> None:
+        """Replace a range as one undo step (an accepted revision)."""
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+
     def words(self) -> int:
         return word_count(self.toPlainText())
 
@@ -46,11 +56,17 @@ class ChapterEditor(QPlainTextEdit):
     def ai_insertion_active(self) -> bool:
         return self._ai_cursor is not None
 
-    def begin_ai_insertion(self) -> None:
-        """Start streaming at the end of the chapter; the author cannot type until it ends."""
+    def begin_ai_insertion(self, replace: tuple[int, int] | None = None) -> None:
+        """Start streaming at the end of the chapter, or in place of the range `replace`;
+        the author cannot type until it ends."""
         cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if replace is None:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        else:
+            cursor.setPosition(replace[0])
+            cursor.setPosition(replace[1], QTextCursor.MoveMode.KeepAnchor)
         self._ai_cursor = cursor
+        self._ai_replacing = replace is not None
         self._ai_started = False
         self.setReadOnly(True)
 
@@ -59,10 +75,12 @@ class ChapterEditor(QPlainTextEdit):
         if cursor is None or not text:
             return
         if not self._ai_started:
-            text = self._separator() + text.lstrip()
+            text = text.lstrip() if self._ai_replacing else self._separator() + text.lstrip()
             if not text:
                 return
             cursor.beginEditBlock()
+            if self._ai_replacing:
+                cursor.removeSelectedText()  # in the same undo step as the new text
             self._ai_started = True
         else:
             # Joining the previous block makes the whole stream one undo step.

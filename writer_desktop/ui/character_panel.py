@@ -8,7 +8,7 @@ from writer_desktop.domain import Character
 from writer_desktop.ui.bible_panel import BiblePanel
 
 
-def _text_box(height: int = 70) -> QPlainTextEdit:
+def _text_box(height: int = 40) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setTabChangesFocus(True)
     box.setMinimumHeight(height)
@@ -21,7 +21,7 @@ class CharacterPanel(BiblePanel):
     def build_form(self, form: QFormLayout) -> None:
         self.name_edit = QLineEdit()
         self.role_edit = QLineEdit()
-        self.bio_edit = _text_box(90)
+        self.bio_edit = _text_box(60)
         self.goals_edit = _text_box()
         self.state_edit = _text_box()
         self.traits_edit = QLineEdit()

@@ -23,9 +23,12 @@ from writer_desktop.resources import resource
 from writer_desktop.services import StoryService
 from writer_desktop.services.story_service import STORY_SUFFIX
 from writer_desktop.storage import StoryFileError
+from writer_desktop.ui.agent_commands import AgentCommands
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.binder import Binder
 from writer_desktop.ui.budget_view import BudgetView
+from writer_desktop.ui.chat_pane import ChatPane
+from writer_desktop.ui.feedback_panes import FeedbackPanes
 from writer_desktop.ui.chapter_editor import ChapterEditor
 from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.plot_panel import PlotPanel
@@ -77,8 +80,23 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_label)
 
         self.ai = ai
+        self.commands = AgentCommands(ai, self)
+        self.feedback = FeedbackPanes(ai, self)
+        self.feedback_dock = self._dock("feedback", self.tr("Feedback"), self.feedback)
+        # Side docks run the full height; the feedback panes sit under the editor only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.feedback_dock)
+        self.chat = ChatPane(ai, self)
+        self.chat_dock = self._dock("chat", self.tr("Chat"), self.chat)
+        self.tabifyDockWidget(self.budget_dock, self.chat_dock)
+        self.characters_dock.raise_()
         ai.attach(self)
         ai.prompt_assembled.connect(self.budget.show_report)
+        self.characters.list.currentItemChanged.connect(lambda *_: self.commands.refresh())
+        self.characters.entries_changed.connect(
+            lambda: self.feedback.reload(self.editor.chapter_id)
+        )
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -155,9 +173,12 @@ class MainWindow(QMainWindow):
 
         ai_menu = bar.addMenu(self.tr("&AI"))
         ai_menu.addActions(self.ai.actions())
+        ai_menu.addSeparator()
+        ai_menu.addActions(self.commands.actions())
 
         view_menu = bar.addMenu(self.tr("&View"))
-        for dock in (self.binder_dock, self.characters_dock, self.plot_dock, self.budget_dock):
+        for dock in (self.binder_dock, self.characters_dock, self.plot_dock, self.budget_dock,
+                     self.feedback_dock, self.chat_dock):
             view_menu.addAction(dock.toggleViewAction())
 
         toolbar = self.addToolBar(self.tr("Main"))
@@ -165,6 +186,7 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.add_chapter_action])
         toolbar.addSeparator()
         toolbar.addActions(self.ai.actions())
+        toolbar.addAction(self.commands.review_action)
 
     # -- story files -----------------------------------------------------------------------
 
@@ -232,7 +254,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(is_open)
         self.characters.reload()
         self.plot.reload()
+        self.chat.reload()
         if not is_open:
+            self.feedback.reload(None)
             self.binder.set_chapters([])
             self.editor.load_chapter(None, "")
             self.setWindowTitle(self.tr("Writer Assistant"))
@@ -261,8 +285,14 @@ class MainWindow(QMainWindow):
         self.save_current_chapter()
         chapter = self.stories.chapter(chapter_id)
         self.editor.load_chapter(chapter_id, chapter.content)
+        self.editor.setPlaceholderText(
+            self.tr("Outline: {0}\n\nWrite here, or use AI > Generate chapter.").format(
+                chapter.outline)
+            if chapter.outline else self.tr("Write here…")
+        )
         self._update_word_counts()
         self.ai.refresh()
+        self.feedback.reload(chapter_id)
 
     def add_chapter(self) -> None:
         if not self.stories.is_open:
@@ -355,6 +385,18 @@ class MainWindow(QMainWindow):
                 f"{chapter_words:,}", f"{self.stories.story_words():,}"
             )
         )
+
+    # -- AI ----------------------------------------------------------------------------------
+
+    def ask_generate(self) -> None:
+        self.commands.ask_generate()
+
+    def ask_modify(self) -> None:
+        self.commands.ask_modify()
+
+    def ai_state_changed(self) -> None:
+        if hasattr(self, "commands"):
+            self.commands.refresh()
 
     # -- settings, state, closing ----------------------------------------------------------
 

@@ -20,7 +20,7 @@ class PlotPanel(BiblePanel):
         self.priority_combo.addItems(list(PRIORITIES))
         self.content_edit = QPlainTextEdit()
         self.content_edit.setTabChangesFocus(True)
-        self.content_edit.setMinimumHeight(120)
+        self.content_edit.setMinimumHeight(60)
         self.tags_edit = QLineEdit()
         self.tags_edit.setPlaceholderText(self.tr("comma-separated, e.g. harbour, storm"))
         form.addRow(self.tr("Type"), self.type_combo)

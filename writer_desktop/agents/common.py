@@ -1,14 +1,8 @@
-"""The Writer agent: its role and task for each operation."""
+"""Prompt parts every agent shares: the system base and the distillation prompts."""
 
 from __future__ import annotations
 
 from writer_desktop.agents.prompts import PromptLibrary
-from writer_desktop.domain import Chapter
-
-
-def continue_chapter_spec(prompts: PromptLibrary, chapter: Chapter) -> tuple[str, str]:
-    """Role and task of Continue chapter; the context engine supplies everything else."""
-    return prompts.get("continue_chapter").role_and_task(chapter_title=chapter.title)
 
 
 def system_base(prompts: PromptLibrary, story_title: str) -> str:

@@ -1,0 +1,129 @@
+"""Chat with the manuscript: the story is the context, conversations are kept in the file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer_desktop.inference import GenerationResult
+from writer_desktop.services import AgentRun
+
+if TYPE_CHECKING:
+    from writer_desktop.ui.ai_actions import AiActions
+    from writer_desktop.ui.main_window import MainWindow
+
+
+class ChatPane(QWidget):
+    def __init__(self, ai: AiActions, window: MainWindow) -> None:
+        super().__init__()
+        self.ai = ai
+        self.window = window
+        self.run: AgentRun | None = None
+        self.conversation = 1
+
+        self.conversations = QComboBox()
+        self.conversations.currentIndexChanged.connect(self._on_conversation_chosen)
+        new_button = QPushButton(self.tr("New conversation"))
+        new_button.clicked.connect(self.new_conversation)
+        self.transcript = QPlainTextEdit()
+        self.transcript.setReadOnly(True)
+        self.question = QLineEdit()
+        self.question.setPlaceholderText(self.tr("Ask about your story…"))
+        self.question.returnPressed.connect(lambda: self.send())
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.clicked.connect(lambda: self.send())
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(lambda: self.ai.cancel(self.run))
+
+        top = QHBoxLayout()
+        top.addWidget(self.conversations, 1)
+        top.addWidget(new_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.question, 1)
+        bottom.addWidget(self.send_button)
+        bottom.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.transcript, 1)
+        layout.addLayout(bottom)
+
+    def reload(self) -> None:
+        self.conversations.blockSignals(True)
+        self.conversations.clear()
+        numbers = self.window.stories.store.conversations() if self.window.stories.is_open else []
+        if self.conversation not in numbers:
+            numbers.append(self.conversation)
+        for number in sorted(numbers):
+            self.conversations.addItem(self.tr("Conversation {0}").format(number), number)
+        self.conversations.setCurrentIndex(self.conversations.findData(self.conversation))
+        self.conversations.blockSignals(False)
+        self._show_conversation()
+
+    def new_conversation(self) -> None:
+        if self.window.stories.is_open:
+            self.conversation = self.ai.agents.new_conversation()
+            self.reload()
+
+    def _on_conversation_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.conversation = self.conversations.itemData(index)
+            self._show_conversation()
+
+    def _show_conversation(self) -> None:
+        self.transcript.clear()
+        if not self.window.stories.is_open:
+            return
+        for message in self.window.stories.store.chat_messages(self.conversation):
+            self._append(message.role, message.content)
+
+    def _append(self, role: str, text: str) -> None:
+        who = self.tr("You") if role == "user" else self.tr("Assistant")
+        self.transcript.appendPlainText(f"{who}: {text}\n")
+
+    def send(self, question: str | None = None, max_tokens: int | None = None) -> AgentRun | None:
+        question = (question if question is not None else self.question.text()).strip()
+        reason = self.ai.unavailable(needs_chapter=False)
+        if not question or self.run is not None or reason is not None:
+            if reason:
+                self.transcript.appendPlainText(reason)
+            return None
+        self.question.clear()
+        self._append("user", question)
+        self.transcript.appendPlainText(self.tr("Assistant: "))
+        chapter_id = self.window.editor.chapter_id
+        self.run = self.ai.launch(
+            lambda: self.ai.agents.chat(self.conversation, question, chapter_id),
+            self._on_token, self._on_finished, self._on_failed,
+        )
+        self._update_buttons()
+        return self.run
+
+    def _on_token(self, text: str) -> None:
+        self.transcript.moveCursor(self.transcript.textCursor().MoveOperation.End)
+        self.transcript.insertPlainText(text)
+
+    def _on_finished(self, result: GenerationResult) -> None:
+        run, self.run = self.run, None
+        self._update_buttons()
+        if run is not None and result.text.strip():
+            self.ai.agents.record_chat_reply(run, result)
+        self.transcript.appendPlainText("")
+
+    def _on_failed(self, message: str) -> None:
+        self.run = None
+        self._update_buttons()
+        self.transcript.appendPlainText(self.tr("[failed: {0}]").format(message))
+
+    def _update_buttons(self) -> None:
+        self.send_button.setEnabled(self.run is None)
+        self.stop_button.setEnabled(self.run is not None)

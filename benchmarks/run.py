@@ -25,6 +25,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "autosave_150k_ms": (50.0, "<=", "ms"),
     "context_assembly_150k_warm_ms": (50.0, "<=", "ms"),
     "second_agent_ttft_ratio": (0.05, "<=", "ratio"),
+    "review_vs_cold_ratio": (0.40, "<=", "ratio"),
 }
 
 GEN_PROMPT = [
@@ -305,6 +306,61 @@ def bench_prefix_reuse() -> dict[str, float]:
     }
 
 
+def bench_review() -> dict[str, float]:
+    """'Review chapter' (editor, character, rater on one model, sharing the prompt prefix)
+    against the same three agents each run cold (nothing cached) over the same chapter."""
+    from writer_desktop.agents import PromptLibrary
+    from writer_desktop.config import Settings
+    from writer_desktop.domain import Character
+    from writer_desktop.inference import BlockingRunner, LlamaBackend
+    from writer_desktop.services import AgentService, ContextService, DistillService
+
+    # Greedy sampling: both runs generate the very same tokens, so only the prompt differs.
+    settings = Settings.model_validate({
+        "llm_n_ctx": 8192,
+        "endpoint_editor_temperature": 0.0,
+        "endpoint_character_temperature": 0.0,
+        "endpoint_rater_temperature": 0.0,
+    })
+    with tempfile.TemporaryDirectory() as tmp:
+        stories = _big_story(Path(tmp), words=2_400)  # one chapter of about 2,400 words
+        chapter_id = stories.chapters()[-1].id
+        mara = stories.save_character(Character(name="Mara", role="keeper"))
+        prompts = PromptLibrary()
+        backend = LlamaBackend(settings)
+        backend.load()
+        runner = BlockingRunner(backend)
+        context = ContextService(stories, settings, prompts)
+        agents = AgentService(stories, runner, prompts, settings, context,
+                              DistillService(stories, runner, prompts, settings))
+
+        def review(cold: bool) -> tuple[float, list[int]]:
+            started = time.perf_counter()
+            tokens = []
+            for operation in ("editor_review", "character_feedback", "rater_feedback"):
+                if cold:
+                    backend.llama.reset()  # forget the evaluated prompt: a cold start
+                limit = None if operation == "rater_feedback" else 48
+                run = agents.feedback(operation, chapter_id, mara, max_tokens=limit)
+                tokens.append(runner.results[run.job_id].completion_tokens)
+            return time.perf_counter() - started, tokens
+
+        backend.llama.reset()
+        shared_seconds, shared_tokens = review(cold=False)
+        cold_seconds, cold_tokens = review(cold=True)
+        prefix = context.last_prompt.report.prompt_tokens if context.last_prompt else 0
+        backend.close()
+        stories.close()
+    return {
+        "review_prompt_tokens": prefix,
+        "review_shared_s": round(shared_seconds, 2),
+        "review_cold_s": round(cold_seconds, 2),
+        "review_vs_cold_ratio": round(shared_seconds / cold_seconds, 3),
+        "review_generated_tokens": sum(shared_tokens),
+        "review_cold_generated_tokens": sum(cold_tokens),
+    }
+
+
 BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "generation": bench_generation,
     "launch": bench_launch,
@@ -312,6 +368,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "context": bench_context,
     "counting": bench_counting,
     "prefix": bench_prefix_reuse,
+    "review": bench_review,
 }
 
 

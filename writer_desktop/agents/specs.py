@@ -8,7 +8,7 @@ from typing import Any
 from writer_desktop.domain import RATER_ASPECTS
 
 # Plain words only: the grammar keeps control characters and quotes out of the reasons.
-_REASON = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9 ,.;:'()-]{2,160}$"}
+_REASON = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9 ,.;:'()-]{2,40}$"}
 _WORD = {"type": "string", "pattern": "^[A-Za-z][A-Za-z -]{1,30}$"}
 _TEXT = {"type": "string", "pattern": "^[^\"\\\\\\x00-\\x1f]{1,600}$"}
 

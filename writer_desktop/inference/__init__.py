@@ -8,9 +8,11 @@ from writer_desktop.inference.backend import (
     default_model_path,
     resolve_model_path,
 )
+from writer_desktop.inference.blocking import BlockingRunner
 from writer_desktop.inference.worker import InferenceWorker
 
 __all__ = [
+    "BlockingRunner",
     "GenerationJob",
     "GenerationResult",
     "InferenceWorker",

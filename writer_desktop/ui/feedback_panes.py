@@ -100,6 +100,8 @@ class FeedbackPane(QWidget):
             if character is None:
                 self.text.setPlainText(self.tr("Add a character first: they answer in voice."))
                 return None
+        if self.operation == "rater_feedback":
+            max_tokens = None  # a rating cut off mid-JSON is no rating: use the full allowance
         self.window.save_current_chapter()
         self.text.clear()
         self.chart.set_scores({})

@@ -29,7 +29,7 @@ class RatingChart(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        label_width = 80.0
+        label_width = 96.0
         row = self.height() / len(RATER_ASPECTS)
         span = self.width() - label_width - 30
         for i, aspect in enumerate(RATER_ASPECTS):

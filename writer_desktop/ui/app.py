@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from writer_desktop import crash
 from writer_desktop.agents import PromptLibrary
 from writer_desktop.config import AppPaths, Settings, load_settings
 from writer_desktop.inference import InferenceWorker
@@ -104,8 +105,18 @@ def run(story: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Writer Assistant")
     app.setOrganizationName("WriterAssistant")
+    app.setDesktopFileName("writer-assistant")
     paths = AppPaths.default()
     setup_logging(paths)
+
+    def tell_author(report: Path) -> None:
+        QMessageBox.critical(
+            None,
+            "Writer Assistant",
+            f"Something went wrong. Your story is saved.\nA report was written to {report}",
+        )
+
+    crash.install(paths.log_dir, tell_author)
     writer_app = WriterApp.from_environment(paths)
     writer_app.start(story)
     code = app.exec()

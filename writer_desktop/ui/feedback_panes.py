@@ -142,8 +142,10 @@ class FeedbackPane(QWidget):
         self.finished.emit(None)
 
     def _update_buttons(self) -> None:
+        reason = self.ai.unavailable()
         self.stop_button.setEnabled(self.busy)
-        self.run_button.setEnabled(not self.busy)
+        self.run_button.setEnabled(not self.busy and reason is None)
+        self.run_button.setToolTip(reason or self.tr("Run on the current chapter"))
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -164,6 +166,7 @@ class FeedbackPane(QWidget):
                 self.character_combo.setCurrentText(current)
         if not self.busy:
             self.load_history(chapter_id)
+        self._update_buttons()
 
     def load_history(self, chapter_id: int | None) -> None:
         self.history = (
@@ -229,6 +232,13 @@ class FeedbackPanes(QWidget):
     def reload(self, chapter_id: int | None) -> None:
         for pane in self.panes.values():
             pane.reload(chapter_id)
+
+    def refresh(self, reason: str | None) -> None:
+        """Enable what can run now (called when the model or the story changes)."""
+        for pane in self.panes.values():
+            pane._update_buttons()
+        self.review_button.setEnabled(reason is None)
+        self.review_button.setToolTip(reason or self.tr("Editor, Character and Rater in turn"))
 
 
 __all__ = ["AGENT_OF", "FeedbackPane", "FeedbackPanes", "parse_rating"]

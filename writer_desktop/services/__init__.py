@@ -10,6 +10,7 @@ from writer_desktop.services.agent_service import (
 )
 from writer_desktop.services.context_service import ContextService, content_hash
 from writer_desktop.services.distill_service import DistillService
+from writer_desktop.services.manuscript_service import ImportPreview, ManuscriptService
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.services.story_service import StoryService
 
@@ -19,6 +20,8 @@ __all__ = [
     "AgentService",
     "ContextService",
     "DistillService",
+    "ImportPreview",
+    "ManuscriptService",
     "JobRunner",
     "RecentFiles",
     "StoryService",

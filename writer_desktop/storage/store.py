@@ -215,6 +215,19 @@ class StoryStore:
                 .values(content=content, updated_at=_now())
             )
 
+    def add_chapters(self, chapters: list[tuple[str, str]]) -> list[Chapter]:
+        """Append several chapters in one transaction: all of them, or none."""
+        with self._session() as session:
+            last = session.scalar(select(func.max(ChapterRow.position))) or 0
+            rows = [
+                ChapterRow(position=last + i, title=title, content=content, updated_at=_now())
+                for i, (title, content) in enumerate(chapters, start=1)
+            ]
+            session.add_all(rows)
+            session.flush()
+            self._touch(session)
+            return [_chapter(row) for row in rows]
+
     def set_outline(self, chapter_id: int, outline: str) -> None:
         with self._session() as session:
             session.execute(

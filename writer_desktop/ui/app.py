@@ -18,6 +18,7 @@ from writer_desktop.services import (
     AgentService,
     ContextService,
     DistillService,
+    ManuscriptService,
     RecentFiles,
     StoryService,
 )
@@ -58,7 +59,8 @@ class WriterApp:
             self.stories, self.worker, prompts, settings, self.context, self.distill
         )
         self.ai = AiActions(self.worker, self.agents, self.distill)
-        self.window = MainWindow(settings, paths, self.stories, self.ai)
+        self.manuscripts = ManuscriptService(self.stories)
+        self.window = MainWindow(settings, paths, self.stories, self.ai, self.manuscripts)
 
     @classmethod
     def from_environment(cls, paths: AppPaths | None = None) -> WriterApp:

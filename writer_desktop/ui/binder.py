@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from writer_desktop.domain import Chapter
+from writer_desktop.manuscripts import SUPPORTED
+
+
+def manuscript_files(urls) -> list[Path]:
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in SUPPORTED]
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -14,6 +22,7 @@ class Binder(QListWidget):
     chapter_selected = Signal(int)
     chapter_renamed = Signal(int, str)
     order_changed = Signal(list)
+    files_dropped = Signal(list)  # manuscripts dragged in from outside
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +74,28 @@ class Binder(QListWidget):
             if self.item(row).data(ID_ROLE) == chapter_id:
                 self.takeItem(row)
                 return
+
+    # Chapters move by drag inside; files from outside are manuscripts to import.
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            paths = manuscript_files(event.mimeData().urls())
+            if paths:
+                event.acceptProposedAction()
+                self.files_dropped.emit(paths)
+            return
+        super().dropEvent(event)
 
     def _append(self, chapter: Chapter) -> None:
         item = QListWidgetItem(chapter.title)

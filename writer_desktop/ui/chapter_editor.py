@@ -7,12 +7,14 @@ from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from writer_desktop.domain import word_count
+from writer_desktop.ui.binder import manuscript_files
 
 
 class ChapterEditor(QPlainTextEdit):
     """Holds the text of one chapter; the main window saves it through the story service."""
 
     ai_insertion_finished = Signal()
+    files_dropped = Signal(list)  # manuscripts dropped on the page are imported, not pasted
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +28,18 @@ class ChapterEditor(QPlainTextEdit):
         self._ai_cursor: QTextCursor | None = None
         self._ai_started = False
         self._ai_replacing = False
+
+    def canInsertFromMimeData(self, source) -> bool:
+        if source.hasUrls() and manuscript_files(source.urls()):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source) -> None:
+        paths = manuscript_files(source.urls()) if source.hasUrls() else []
+        if paths:
+            self.files_dropped.emit(paths)
+            return
+        super().insertFromMimeData(source)
 
     def load_chapter(self, chapter_id: int | None, text: str) -> None:
         """Show a chapter; its undo history starts fresh."""

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from writer_desktop.config import AppPaths, Settings
 from writer_desktop.resources import resource
-from writer_desktop.services import StoryService
+from writer_desktop.services import ManuscriptService, StoryService
 from writer_desktop.services.story_service import STORY_SUFFIX
 from writer_desktop.storage import StoryFileError
 from writer_desktop.ui.agent_commands import AgentCommands
@@ -29,6 +29,8 @@ from writer_desktop.ui.binder import Binder
 from writer_desktop.ui.budget_view import BudgetView
 from writer_desktop.ui.chat_pane import ChatPane
 from writer_desktop.ui.feedback_panes import FeedbackPanes
+from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_paths
+from writer_desktop.ui.menus import build_menus
 from writer_desktop.ui.chapter_editor import ChapterEditor
 from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.plot_panel import PlotPanel
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         paths: AppPaths,
         stories: StoryService,
         ai: AiActions,
+        manuscripts: ManuscriptService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,6 +83,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_label)
 
         self.ai = ai
+        self.manuscripts = ManuscriptActions(self, manuscripts or ManuscriptService(stories))
+        self.setAcceptDrops(True)
+        self.binder.files_dropped.connect(self.import_dropped)
+        self.editor.files_dropped.connect(self.import_dropped)
         self.commands = AgentCommands(ai, self)
         self.feedback = FeedbackPanes(ai, self)
         self.feedback_dock = self._dock("feedback", self.tr("Feedback"), self.feedback)
@@ -108,7 +115,7 @@ class MainWindow(QMainWindow):
         self._words_timer.setInterval(250)
         self._words_timer.timeout.connect(self._update_word_counts)
 
-        self._build_menus()
+        build_menus(self)
         self.editor.textChanged.connect(self._on_text_changed)
         self.binder.chapter_selected.connect(self.show_chapter)
         self.binder.chapter_renamed.connect(self._on_chapter_renamed)
@@ -133,60 +140,6 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        self.new_action = self._action(self.tr("&New story…"), self.new_story_dialog, QKeySequence.StandardKey.New)
-        self.open_action = self._action(self.tr("&Open…"), self.open_story_dialog, QKeySequence.StandardKey.Open)
-        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
-        self.save_as_action = self._action(self.tr("Save &As…"), self.save_as_dialog, QKeySequence.StandardKey.SaveAs)
-        self.save_action = self._action(self.tr("&Save"), self.save_current_chapter, QKeySequence.StandardKey.Save)
-        self.close_action = self._action(self.tr("&Close story"), self.close_story, QKeySequence.StandardKey.Close)
-        self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings)
-        quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
-        for action in (self.save_action, self.save_as_action, self.close_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        undo = self._action(self.tr("&Undo"), self.editor.undo, QKeySequence.StandardKey.Undo)
-        redo = self._action(self.tr("&Redo"), self.editor.redo, QKeySequence.StandardKey.Redo)
-        undo.setEnabled(False)
-        redo.setEnabled(False)
-        self.editor.undoAvailable.connect(undo.setEnabled)
-        self.editor.redoAvailable.connect(redo.setEnabled)
-        edit_menu.addActions([undo, redo])
-
-        chapter_menu = bar.addMenu(self.tr("&Chapter"))
-        self.add_chapter_action = self._action(self.tr("&Add chapter"), self.add_chapter, "Ctrl+Shift+N")
-        self.rename_chapter_action = self._action(self.tr("&Rename chapter…"), self.rename_chapter, "F2")
-        self.delete_chapter_action = self._action(self.tr("&Delete chapter…"), self.delete_chapter)
-        chapter_menu.addActions(
-            [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
-        )
-
-        ai_menu = bar.addMenu(self.tr("&AI"))
-        ai_menu.addActions(self.ai.actions())
-        ai_menu.addSeparator()
-        ai_menu.addActions(self.commands.actions())
-
-        view_menu = bar.addMenu(self.tr("&View"))
-        for dock in (self.binder_dock, self.characters_dock, self.plot_dock, self.budget_dock,
-                     self.feedback_dock, self.chat_dock):
-            view_menu.addAction(dock.toggleViewAction())
-
-        toolbar = self.addToolBar(self.tr("Main"))
-        toolbar.setObjectName("main-toolbar")
-        toolbar.addActions([self.add_chapter_action])
-        toolbar.addSeparator()
-        toolbar.addActions(self.ai.actions())
-        toolbar.addAction(self.commands.review_action)
 
     # -- story files -----------------------------------------------------------------------
 
@@ -390,6 +343,27 @@ class MainWindow(QMainWindow):
             )
         )
 
+    def refresh_counts(self) -> None:
+        self._update_word_counts()
+
+    def reload_story(self) -> None:
+        self._refresh_story()
+
+    # -- manuscripts dropped on the window --------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if manuscript_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = manuscript_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.import_dropped(paths)
+
+    def import_dropped(self, paths: list) -> None:
+        self.manuscripts.import_file(paths[0])
+
     # -- AI ----------------------------------------------------------------------------------
 
     def ask_generate(self) -> None:
@@ -403,6 +377,7 @@ class MainWindow(QMainWindow):
             self.commands.refresh()
         if hasattr(self, "feedback"):
             self.feedback.refresh(self.ai.unavailable())
+        self.manuscripts.refresh()
 
     # -- settings, state, closing ----------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""Import by drag-and-drop and File > Import, export from the File menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+from tests.test_manuscripts.conftest import make_docx
+from writer_desktop.manuscripts import read_manuscript, split_chapters
+
+
+def _drop(widget, path):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    widget.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(drop)
+
+
+def test_dropping_a_docx_on_the_window_previews_then_imports_a_new_story(
+    qtbot, writer_app, tmp_path, message_boxes
+):
+    window = writer_app.window
+    docx_path = make_docx(tmp_path / "Harbour draft.docx")
+    shown = []
+    window.manuscripts.preview_shown.connect(shown.append)
+    _drop(window, docx_path)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    dialog = shown[0]
+    assert dialog.table.rowCount() == 2 and dialog.table.item(0, 0).text() == "The Storm"
+    dialog.table.item(1, 0).setText("Dawn")  # the author renames a chapter in the preview
+    dialog.new_story.setChecked(True)
+    target = tmp_path / "imported.wstory"
+    assert window.manuscripts.apply(dialog, window.manuscripts.service.read(docx_path), target)
+    assert writer_app.stories.path == target
+    assert [window.binder.item(i).text() for i in range(window.binder.count())] == [
+        "The Storm", "Dawn"]
+    assert "Mara climbed the stairs" in window.editor.toPlainText()
+
+
+def test_dropping_on_the_binder_adds_to_the_open_story(qtbot, writer_app, tmp_path):
+    window = writer_app.window
+    shown = []
+    window.manuscripts.preview_shown.connect(shown.append)
+    _drop(window.binder, make_docx(tmp_path / "more.docx"))
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    dialog = shown[0]
+    dialog.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)  # leave one out
+    assert dialog.into_current.__class__ is bool and dialog.into_current
+    assert window.manuscripts.apply(dialog, window.manuscripts.service.read(tmp_path / "more.docx"))
+    titles = [c.title for c in writer_app.stories.chapters()]
+    assert titles == ["Chapter 1", "Morning"]
+    assert window.binder.count() == 2
+
+
+def test_unreadable_file_gets_a_message_and_changes_nothing(qtbot, writer_app, tmp_path,
+                                                           message_boxes):
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a zip at all")
+    task = writer_app.window.manuscripts.import_file(bad)
+    qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10_000)
+    assert "not a Word" in message_boxes.shown[-1][1]
+    assert not task.thread.is_alive()
+    assert len(writer_app.stories.chapters()) == 1
+
+
+def test_export_story_writes_a_file_that_imports_back(qtbot, writer_app, tmp_path):
+    window = writer_app.window
+    qtbot.keyClicks(window.editor, "Words of the first chapter.")
+    window.add_chapter()
+    qtbot.keyClicks(window.editor, "And of the second.")
+    for suffix in (".md", ".docx", ".epub", ".txt"):
+        written = window.manuscripts.export(tmp_path / f"story{suffix}")
+        chapters = split_chapters(read_manuscript(written), "x")
+        assert [(c.title, c.content) for c in chapters] == [
+            ("Chapter 1", "Words of the first chapter."), ("Chapter 2", "And of the second.")]
+    one = window.manuscripts.export(tmp_path / "one.md", chapter=True)
+    assert "And of the second." in one.read_text() and "first" not in one.read_text()

@@ -1,0 +1,154 @@
+"""File > Import and Export, and manuscripts dropped on the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from writer_desktop.manuscripts import EXPORT_FORMATS, SUPPORTED, ManuscriptError
+from writer_desktop.services import ImportPreview, ManuscriptService
+from writer_desktop.storage import StoryFileError
+from writer_desktop.ui.background import BackgroundTask
+from writer_desktop.ui.binder import manuscript_files
+from writer_desktop.ui.import_dialog import ImportDialog
+
+if TYPE_CHECKING:
+    from writer_desktop.ui.main_window import MainWindow
+
+IMPORT_FILTER = "Manuscripts ({0});;All files (*)".format(" ".join(f"*{s}" for s in SUPPORTED))
+EXPORT_FILTER = ";;".join(f"{name} (*{suffix})" for suffix, name in EXPORT_FORMATS.items())
+
+
+manuscript_paths = manuscript_files  # the dropped files that can be imported
+
+
+class ManuscriptActions(QObject):
+    imported = Signal(int)  # chapters added
+    preview_shown = Signal(object)  # ImportDialog
+
+    def __init__(self, window: MainWindow, service: ManuscriptService) -> None:
+        super().__init__(window)
+        self.window = window
+        self.service = service
+        self.task: BackgroundTask | None = None
+        self.dialog: ImportDialog | None = None
+        self.import_action = QAction(self.tr("&Import manuscript…"), window)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.ask_import)
+        self.export_story_action = QAction(self.tr("&Export story…"), window)
+        self.export_story_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_story_action.triggered.connect(lambda: self.ask_export(chapter=False))
+        self.export_chapter_action = QAction(self.tr("Export &chapter…"), window)
+        self.export_chapter_action.triggered.connect(lambda: self.ask_export(chapter=True))
+
+    def refresh(self) -> None:
+        is_open = self.window.stories.is_open
+        self.export_story_action.setEnabled(is_open)
+        self.export_chapter_action.setEnabled(is_open and self.window.editor.chapter_id is not None)
+
+    # -- import ----------------------------------------------------------------------------
+
+    def ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Import a manuscript"), str(Path.home()), IMPORT_FILTER
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> BackgroundTask:
+        """Read in the background (the window stays responsive), then show the preview."""
+        progress = QProgressDialog(self.tr("Reading {0}…").format(path.name), "", 0, 0, self.window)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        task = BackgroundTask(lambda: self.service.read(path), self)
+
+        def done(preview: ImportPreview) -> None:
+            progress.close()
+            self.show_preview(preview)
+
+        def failed(exc: Exception) -> None:
+            progress.close()
+            message = str(exc) if isinstance(exc, ManuscriptError) else (
+                self.tr("{0} could not be read: {1}").format(path.name, exc))
+            QMessageBox.warning(self.window, self.tr("Cannot import"), message)
+
+        task.finished.connect(done)
+        task.failed.connect(failed)
+        self.task = task.start()
+        return task
+
+    def show_preview(self, preview: ImportPreview) -> ImportDialog:
+        dialog = ImportDialog(preview, self.window.stories.is_open, self.window)
+        dialog.accepted.connect(lambda: self.apply(dialog, preview))
+        dialog.open()
+        self.dialog = dialog
+        self.preview_shown.emit(dialog)
+        return dialog
+
+    def apply(self, dialog: ImportDialog, preview: ImportPreview,
+              new_story_path: Path | None = None) -> bool:
+        chapters = dialog.selected_chapters()
+        if not chapters:
+            return False
+        window = self.window
+        window.save_current_chapter()
+        try:
+            if dialog.into_current and window.stories.is_open:
+                added = self.service.import_into_current(chapters)
+                for chapter in added:
+                    window.binder.append_chapter(chapter)
+                window.refresh_counts()
+            else:
+                if new_story_path is None:
+                    suggested = preview.path.with_suffix(".wstory")
+                    chosen, _ = QFileDialog.getSaveFileName(
+                        window, self.tr("Save the new story as"), str(suggested),
+                        "Writer Assistant stories (*.wstory)")
+                    if not chosen:
+                        return False
+                    new_story_path = Path(chosen)
+                self.service.import_as_new_story(chapters, new_story_path, preview.path.stem)
+                window.reload_story()
+        except (StoryFileError, OSError) as exc:
+            QMessageBox.warning(window, self.tr("Cannot import"), str(exc))
+            window.reload_story()
+            return False
+        window.statusBar().showMessage(
+            self.tr("Imported {0} chapters from {1}.").format(len(chapters), preview.path.name),
+            8000)
+        self.imported.emit(len(chapters))
+        return True
+
+    # -- export ----------------------------------------------------------------------------
+
+    def ask_export(self, chapter: bool) -> None:
+        window = self.window
+        if not window.stories.is_open:
+            return
+        name = (window.binder.currentItem().text() if chapter and window.binder.currentItem()
+                else window.stories.title())
+        path, _ = QFileDialog.getSaveFileName(
+            window, self.tr("Export"), str(Path.home() / f"{name}.docx"), EXPORT_FILTER)
+        if path:
+            self.export(Path(path), chapter)
+
+    def export(self, path: Path, chapter: bool = False) -> Path | None:
+        window = self.window
+        window.save_current_chapter()
+        if not path.suffix:
+            path = path.with_suffix(".docx")
+        try:
+            if chapter and window.editor.chapter_id is not None:
+                written = self.service.export_chapter(window.editor.chapter_id, path)
+            else:
+                written = self.service.export_story(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(window, self.tr("Cannot export"), str(exc))
+            return None
+        window.statusBar().showMessage(self.tr("Exported to {0}.").format(written), 8000)
+        return written

@@ -361,6 +361,47 @@ def bench_review() -> dict[str, float]:
     }
 
 
+def _prose_docx(path: Path, words: int, chapters: int, seed: int = 7) -> None:
+    """A .docx of varied (so hardly compressible) words, chapters under Heading 1."""
+    import random
+
+    import docx
+
+    rng = random.Random(seed)
+    vocabulary = ["".join(rng.choice("etaoinshrdlucmfwypvbgk") for _ in range(rng.randint(2, 9)))
+                  for _ in range(5000)]
+    document = docx.Document()
+    per_chapter = words // chapters
+    for index in range(1, chapters + 1):
+        document.add_heading(f"Chapter {index}", level=1)
+        for _ in range(per_chapter // 100):
+            document.add_paragraph(" ".join(rng.choices(vocabulary, k=100)).capitalize() + ".")
+    document.save(str(path))
+
+
+def bench_import() -> dict[str, float]:
+    """Reading, splitting and storing a 1 MB .docx as a new story."""
+    from writer_desktop.services import ManuscriptService, RecentFiles, StoryService
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        path = root / "novel.docx"
+        words = 150_000
+        _prose_docx(path, words, 40)
+        while path.stat().st_size < 1_000_000:  # grow until the file is a real 1 MB
+            words = int(words * 1_050_000 / path.stat().st_size)
+            _prose_docx(path, words, 40)
+        size_mb = path.stat().st_size / 1e6
+        service = ManuscriptService(StoryService(RecentFiles(root / "recent.json")))
+        started = time.perf_counter()
+        preview = service.read(path)
+        service.import_as_new_story(preview.chapters, root / "novel.wstory", "Novel")
+        seconds = time.perf_counter() - started
+        service.stories.close()
+    return {"import_docx_mb": round(size_mb, 2), "import_docx_words": words,
+            "import_1mb_docx_s": round(seconds, 2)}
+
+
 BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "generation": bench_generation,
     "launch": bench_launch,
@@ -369,6 +410,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "counting": bench_counting,
     "prefix": bench_prefix_reuse,
     "review": bench_review,
+    "import": bench_import,
 }
 
 

@@ -26,6 +26,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "context_assembly_150k_warm_ms": (50.0, "<=", "ms"),
     "second_agent_ttft_ratio": (0.05, "<=", "ratio"),
     "review_vs_cold_ratio": (0.40, "<=", "ratio"),
+    "retrieval_top3": (0.8, ">=", "share"),
 }
 
 GEN_PROMPT = [
@@ -402,6 +403,12 @@ def bench_import() -> dict[str, float]:
             "import_1mb_docx_s": round(seconds, 2)}
 
 
+def bench_archive() -> dict[str, float]:
+    from benchmarks.archive_bench import bench_archive as run_archive_bench
+
+    return run_archive_bench()
+
+
 BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "generation": bench_generation,
     "launch": bench_launch,
@@ -411,6 +418,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "prefix": bench_prefix_reuse,
     "review": bench_review,
     "import": bench_import,
+    "archive": bench_archive,
 }
 
 

@@ -8,6 +8,7 @@ from writer_desktop.services.agent_service import (
     parse_character_details,
     parse_rating,
 )
+from writer_desktop.services.archive_indexer import ArchiveIndexer, story_key
 from writer_desktop.services.context_service import ContextService, content_hash
 from writer_desktop.services.distill_service import DistillService
 from writer_desktop.services.manuscript_service import ImportPreview, ManuscriptService
@@ -18,6 +19,7 @@ __all__ = [
     "AgentOutputError",
     "AgentRun",
     "AgentService",
+    "ArchiveIndexer",
     "ContextService",
     "DistillService",
     "ImportPreview",
@@ -28,4 +30,5 @@ __all__ = [
     "content_hash",
     "parse_character_details",
     "parse_rating",
+    "story_key",
 ]

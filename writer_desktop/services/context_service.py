@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 from writer_desktop.agents import PromptLibrary, system_base
 from writer_desktop.config import Settings
 from writer_desktop.context import AssembledPrompt, ContextManager, TokenCounter, container_from_story
+from writer_desktop.domain import PlotElement
 from writer_desktop.inference import ModelLoadError, resolve_model_path
 from writer_desktop.services.story_service import StoryService
 
@@ -19,10 +21,18 @@ def content_hash(text: str) -> str:
 
 
 class ContextService:
-    def __init__(self, stories: StoryService, settings: Settings, prompts: PromptLibrary) -> None:
+    def __init__(
+        self,
+        stories: StoryService,
+        settings: Settings,
+        prompts: PromptLibrary,
+        pinned: Callable[[], list[PlotElement]] | None = None,
+    ) -> None:
         self.stories = stories
         self.settings = settings
         self.prompts = prompts
+        # Passages the author pinned from the archive: high-priority context for every prompt.
+        self.pinned = pinned or (lambda: [])
         self._counter: TokenCounter | None = None
         self.last_prompt: AssembledPrompt | None = None
 
@@ -55,6 +65,7 @@ class ContextService:
         """Raises ContextBudgetError when the context cannot fit."""
         story = self.stories.store.story()
         container = container_from_story(story, chapter_id, requests)
+        container.plot_elements.extend(self.pinned())
         summaries = self.stories.store.summaries()
 
         def lookup(kind: str, text: str) -> str | None:

@@ -16,6 +16,7 @@ from writer_desktop.config import AppPaths, Settings, load_settings
 from writer_desktop.inference import InferenceWorker
 from writer_desktop.services import (
     AgentService,
+    ArchiveIndexer,
     ContextService,
     DistillService,
     ManuscriptService,
@@ -53,14 +54,16 @@ class WriterApp:
         self.worker = InferenceWorker(settings)
         self.stories = StoryService(RecentFiles(paths.data_dir / "recent.json"))
         prompts = PromptLibrary(prompts_dir)
-        self.context = ContextService(self.stories, settings, prompts)
+        self.archive = ArchiveIndexer(settings, self.stories)
+        self.context = ContextService(self.stories, settings, prompts, self.archive.pinned_elements)
         self.distill = DistillService(self.stories, self.worker, prompts, settings)
         self.agents = AgentService(
             self.stories, self.worker, prompts, settings, self.context, self.distill
         )
         self.ai = AiActions(self.worker, self.agents, self.distill)
         self.manuscripts = ManuscriptService(self.stories)
-        self.window = MainWindow(settings, paths, self.stories, self.ai, self.manuscripts)
+        self.window = MainWindow(settings, paths, self.stories, self.ai, self.manuscripts,
+                                 self.archive)
 
     @classmethod
     def from_environment(cls, paths: AppPaths | None = None) -> WriterApp:
@@ -100,6 +103,7 @@ class WriterApp:
         if self.window.isVisible():
             self.window.close()
         self.worker.shutdown()
+        self.archive.close()
         self.stories.close()
 
 

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 
 from writer_desktop.config import AppPaths, Settings
 from writer_desktop.resources import resource
-from writer_desktop.services import ManuscriptService, StoryService
+from writer_desktop.services import ArchiveIndexer, ManuscriptService, StoryService
 from writer_desktop.services.story_service import STORY_SUFFIX
 from writer_desktop.storage import StoryFileError
 from writer_desktop.ui.agent_commands import AgentCommands
 from writer_desktop.ui.ai_actions import AiActions
+from writer_desktop.ui.archive_panel import ArchivePanel
 from writer_desktop.ui.binder import Binder
 from writer_desktop.ui.budget_view import BudgetView
 from writer_desktop.ui.chat_pane import ChatPane
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         stories: StoryService,
         ai: AiActions,
         manuscripts: ManuscriptService | None = None,
+        archive: ArchiveIndexer | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -97,6 +99,9 @@ class MainWindow(QMainWindow):
         self.chat = ChatPane(ai, self)
         self.chat_dock = self._dock("chat", self.tr("Chat"), self.chat)
         self.tabifyDockWidget(self.budget_dock, self.chat_dock)
+        self.archive = ArchivePanel(archive or ArchiveIndexer(settings, stories), self)
+        self.archive_dock = self._dock("archive", self.tr("Archive"), self.archive)
+        self.tabifyDockWidget(self.chat_dock, self.archive_dock)
         self.characters_dock.raise_()
         ai.attach(self)
         ai.prompt_assembled.connect(self.budget.show_report)

@@ -59,7 +59,7 @@ def build_menus(self: MainWindow) -> None:
 
     view_menu = bar.addMenu(self.tr("&View"))
     for dock in (self.binder_dock, self.characters_dock, self.plot_dock, self.budget_dock,
-                 self.feedback_dock, self.chat_dock):
+                 self.feedback_dock, self.chat_dock, self.archive_dock):
         view_menu.addAction(dock.toggleViewAction())
 
     toolbar = self.addToolBar(self.tr("Main"))

@@ -1,0 +1,59 @@
+"""The archive in the window: chapters archived as they are saved, found by meaning,
+pinned into the next prompt."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_app, wait_for_model
+from writer_desktop.config import Settings
+
+STORM = ("The gale tore at the lighthouse all night. Waves broke over the gallery rail and "
+         "Mara fought to keep the lamp burning while the fishing boats ran for the harbour.")
+KITCHEN = ("In the warm kitchen Tomas kneaded dough for the morning loaves, flour on his "
+           "sleeves, the kettle singing on the old iron stove.")
+
+
+@pytest.fixture
+def archive_app(qtbot, paths, message_boxes, tmp_path):
+    settings = Settings.model_validate({"archive_db_path": str(tmp_path / "archive")})
+    app = make_app(qtbot, paths, settings)
+    app.window.new_story(paths.data_dir / "a.wstory", "Archive test")
+    yield app
+    app.shutdown()
+
+
+def test_saved_chapters_are_found_by_meaning_and_pinned_into_the_prompt(qtbot, archive_app):
+    window, panel = archive_app.window, archive_app.window.archive
+    qtbot.keyClicks(window.editor, STORM)
+    window.save_current_chapter()
+    window.add_chapter()
+    qtbot.keyClicks(window.editor, KITCHEN)
+    window.save_current_chapter()
+    panel._index_dirty()  # what the 3-second timer does
+    qtbot.waitUntil(lambda: not archive_app.archive.busy, timeout=60_000)
+
+    task = panel.search("a violent tempest at sea")
+    qtbot.waitUntil(lambda: not task.thread.is_alive() and panel.results.count() > 0,
+                    timeout=30_000)
+    assert panel.hits[0].metadata["chapter_title"] == "Chapter 1"
+    assert "Chapter 1" in panel.results.item(0).text()
+
+    panel.results.setCurrentRow(0)
+    panel.pin_selected()
+    assert panel.pinned.count() == 1
+    wait_for_model(qtbot, archive_app)
+    with qtbot.waitSignal(archive_app.ai.generation_finished, timeout=60_000):
+        archive_app.ai.continue_chapter(max_tokens=4)
+    prompt = window.budget.prompt
+    assert "From Chapter 1: The gale tore at the lighthouse" in prompt.shared
+    panel.pinned.setCurrentRow(0)
+    panel.unpin_selected()
+    assert archive_app.archive.pinned == []
+
+
+def test_the_archive_is_off_without_a_path_and_says_how_to_turn_it_on(qtbot, writer_app):
+    panel = writer_app.window.archive
+    assert "ARCHIVE_DB_PATH" in panel.status.text()
+    assert not panel.query.isEnabled()
+    assert panel.search("anything") is None

@@ -1,0 +1,152 @@
+"""The archive panel: search the story by meaning, pin passages into the next prompts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from writer_desktop.services import ArchiveIndexer
+from writer_desktop.ui.background import BackgroundTask
+
+if TYPE_CHECKING:
+    from writer_desktop.ui.main_window import MainWindow
+
+INDEX_DELAY_MS = 3000
+SNIPPET_CHARS = 160
+HIT_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ArchivePanel(QWidget):
+    def __init__(self, indexer: ArchiveIndexer, window: MainWindow) -> None:
+        super().__init__()
+        self.indexer = indexer
+        self.window = window
+        self.task: BackgroundTask | None = None
+        self.hits: list = []
+        self._dirty: set[int] = set()
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.query = QLineEdit()
+        self.query.setPlaceholderText(self.tr("Find a passage by what it is about…"))
+        self.query.returnPressed.connect(lambda: self.search())
+        search_button = QPushButton(self.tr("Search"))
+        search_button.clicked.connect(lambda: self.search())
+        self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.results.itemDoubleClicked.connect(lambda _item: self.pin_selected())
+        pin_button = QPushButton(self.tr("Pin into the next prompts"))
+        pin_button.clicked.connect(self.pin_selected)
+        self.pinned = QListWidget()
+        unpin_button = QPushButton(self.tr("Unpin"))
+        unpin_button.clicked.connect(self.unpin_selected)
+
+        row = QHBoxLayout()
+        row.addWidget(self.query, 1)
+        row.addWidget(search_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+        layout.addWidget(self.results, 3)
+        layout.addWidget(pin_button)
+        layout.addWidget(QLabel(self.tr("Pinned (in every prompt until unpinned):")))
+        layout.addWidget(self.pinned, 1)
+        layout.addWidget(unpin_button)
+        for widget in (self.query, search_button, self.results, pin_button, self.pinned,
+                       unpin_button):
+            widget.setEnabled(indexer.enabled)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(INDEX_DELAY_MS)
+        self._timer.timeout.connect(self._index_dirty)
+        window.chapter_saved.connect(self.chapter_saved)
+        window.story_opened.connect(lambda _path: self.story_opened())
+        self._show_state()
+
+    def _show_state(self, message: str | None = None) -> None:
+        if not self.indexer.enabled:
+            self.status.setText(self.tr("The archive is off. Set ARCHIVE_DB_PATH (File > "
+                                        "Settings, Other) to a folder to turn it on."))
+        elif self.indexer.error:
+            self.status.setText(self.indexer.error)
+        else:
+            self.status.setText(message or self.tr("Chapters are archived as you write."))
+
+    # -- indexing --------------------------------------------------------------------------
+
+    def story_opened(self) -> None:
+        self.pinned.clear()
+        self.indexer.pinned.clear()
+        if self.indexer.enabled:
+            self.indexer.index_story()
+
+    def chapter_saved(self, chapter_id: int) -> None:
+        if self.indexer.enabled:
+            self._dirty.add(chapter_id)
+            self._timer.start()
+
+    def _index_dirty(self) -> None:
+        stories = self.window.stories
+        for chapter_id in sorted(self._dirty):
+            try:
+                chapter = stories.chapter(chapter_id)
+            except KeyError:
+                self.indexer.remove_chapter(chapter_id)
+                continue
+            self.indexer.index_chapter(chapter_id, chapter.title, chapter.content)
+        self._dirty.clear()
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(self, text: str | None = None) -> BackgroundTask | None:
+        query = (text if text is not None else self.query.text()).strip()
+        if not query or not self.indexer.enabled:
+            return None
+        self._show_state(self.tr("Searching…"))
+        task = BackgroundTask(lambda: self.indexer.search(query), self)
+        task.finished.connect(self._show_hits)
+        task.failed.connect(lambda exc: self._show_state(self.tr("Search failed: {0}").format(exc)))
+        self.task = task.start()
+        return task
+
+    def _show_hits(self, hits: list) -> None:
+        self.hits = hits
+        self.results.clear()
+        for hit in hits:
+            title = hit.metadata.get("chapter_title", "?")
+            snippet = " ".join(hit.text.split())[:SNIPPET_CHARS]
+            item = QListWidgetItem(f"{title} — {snippet}…")
+            item.setToolTip(hit.text)
+            item.setData(HIT_ROLE, self.results.count())
+            self.results.addItem(item)
+        self._show_state(self.tr("{0} passages found.").format(len(hits)))
+
+    def pin_selected(self) -> None:
+        row = self.results.currentRow()
+        if not 0 <= row < len(self.hits):
+            return
+        hit = self.hits[row]
+        label = hit.metadata.get("chapter_title", "the archive")
+        self.indexer.pin(label, hit.text)
+        self._refresh_pins()
+
+    def unpin_selected(self) -> None:
+        self.indexer.unpin(self.pinned.currentRow())
+        self._refresh_pins()
+
+    def _refresh_pins(self) -> None:
+        self.pinned.clear()
+        for label, text in self.indexer.pinned:
+            self.pinned.addItem(f"{label}: {' '.join(text.split())[:SNIPPET_CHARS]}…")

@@ -34,10 +34,29 @@ GEN_PROMPT = [
     {"role": "user", "content": "Write a long story about a lighthouse keeper in a storm."},
 ]
 GEN_TOKENS = 160
-WORDS = (
-    "the harbour light storm keeper boat rope salt wind night door stair lamp glass sea "
-    "gull tide rock voice hand cold"
-).split()
+WORDS = [
+    "the",
+    "harbour",
+    "light",
+    "storm",
+    "keeper",
+    "boat",
+    "rope",
+    "salt",
+    "wind",
+    "night",
+    "door",
+    "stair",
+    "lamp",
+    "glass",
+    "sea",
+    "gull",
+    "tide",
+    "rock",
+    "voice",
+    "hand",
+    "cold",
+]
 
 
 _QT_APP: list[object] = []
@@ -278,14 +297,20 @@ def bench_prefix_reuse() -> dict[str, float]:
         chapter_id = story.chapters[-1].id
         stories.close()
     manager = ContextManager(
-        settings, TokenCounter("exact", default_model_path()), None,
+        settings,
+        TokenCounter("exact", default_model_path()),
+        None,
         system_base(PromptLibrary(), story.title),
     )
     container = container_from_story(story, chapter_id)
     prompts = [
         manager.process_context_for_agent(
-            container, agent, "review", role=f"You are the {agent}.",
-            task=f"Give your {agent} feedback on the chapter.", reserve_tokens=800,
+            container,
+            agent,
+            "review",
+            role=f"You are the {agent}.",
+            task=f"Give your {agent} feedback on the chapter.",
+            reserve_tokens=800,
         )
         for agent in ("editor", "character")
     ]
@@ -317,12 +342,14 @@ def bench_review() -> dict[str, float]:
     from writer_desktop.services import AgentService, ContextService, DistillService
 
     # Greedy sampling: both runs generate the very same tokens, so only the prompt differs.
-    settings = Settings.model_validate({
-        "llm_n_ctx": 8192,
-        "endpoint_editor_temperature": 0.0,
-        "endpoint_character_temperature": 0.0,
-        "endpoint_rater_temperature": 0.0,
-    })
+    settings = Settings.model_validate(
+        {
+            "llm_n_ctx": 8192,
+            "endpoint_editor_temperature": 0.0,
+            "endpoint_character_temperature": 0.0,
+            "endpoint_rater_temperature": 0.0,
+        }
+    )
     with tempfile.TemporaryDirectory() as tmp:
         stories = _big_story(Path(tmp), words=2_400)  # one chapter of about 2,400 words
         chapter_id = stories.chapters()[-1].id
@@ -332,8 +359,14 @@ def bench_review() -> dict[str, float]:
         backend.load()
         runner = BlockingRunner(backend)
         context = ContextService(stories, settings, prompts)
-        agents = AgentService(stories, runner, prompts, settings, context,
-                              DistillService(stories, runner, prompts, settings))
+        agents = AgentService(
+            stories,
+            runner,
+            prompts,
+            settings,
+            context,
+            DistillService(stories, runner, prompts, settings),
+        )
 
         def review(cold: bool) -> tuple[float, list[int]]:
             started = time.perf_counter()
@@ -369,8 +402,10 @@ def _prose_docx(path: Path, words: int, chapters: int, seed: int = 7) -> None:
     import docx
 
     rng = random.Random(seed)
-    vocabulary = ["".join(rng.choice("etaoinshrdlucmfwypvbgk") for _ in range(rng.randint(2, 9)))
-                  for _ in range(5000)]
+    vocabulary = [
+        "".join(rng.choice("etaoinshrdlucmfwypvbgk") for _ in range(rng.randint(2, 9)))
+        for _ in range(5000)
+    ]
     document = docx.Document()
     per_chapter = words // chapters
     for index in range(1, chapters + 1):
@@ -399,8 +434,11 @@ def bench_import() -> dict[str, float]:
         service.import_as_new_story(preview.chapters, root / "novel.wstory", "Novel")
         seconds = time.perf_counter() - started
         service.stories.close()
-    return {"import_docx_mb": round(size_mb, 2), "import_docx_words": words,
-            "import_1mb_docx_s": round(seconds, 2)}
+    return {
+        "import_docx_mb": round(size_mb, 2),
+        "import_docx_words": words,
+        "import_1mb_docx_s": round(seconds, 2),
+    }
 
 
 def bench_archive() -> dict[str, float]:

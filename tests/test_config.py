@@ -28,7 +28,10 @@ def test_defaults_match_the_documented_values():
     assert settings.context_layer_d_tokens == 5000
     assert settings.context_layer_e_tokens == 10000
     assert settings.archive_db_path == ""
-    assert (settings.endpoint("writer").temperature, settings.endpoint("writer").max_tokens) == (0.8, 2000)
+    assert (settings.endpoint("writer").temperature, settings.endpoint("writer").max_tokens) == (
+        0.8,
+        2000,
+    )
     assert settings.endpoint("editor").max_tokens == 800
     assert settings.endpoint("character").temperature == 0.8
     assert settings.endpoint("rater").max_tokens == 600

@@ -17,8 +17,10 @@ from writer_desktop import __version__
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.package,
-    pytest.mark.skipif(sys.platform != "linux" or not shutil.which("dpkg-deb"),
-                       reason="the Linux packages need dpkg-deb"),
+    pytest.mark.skipif(
+        sys.platform != "linux" or not shutil.which("dpkg-deb"),
+        reason="the Linux packages need dpkg-deb",
+    ),
 ]
 
 
@@ -27,19 +29,41 @@ def built(tmp_path_factory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     work = tmp_path_factory.mktemp("build")
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(dist),
-         "--workpath", str(work), str(ROOT / "packaging" / "writer_assistant.spec")],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+            str(ROOT / "packaging" / "writer_assistant.spec"),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
-    subprocess.run([str(ROOT / "packaging" / "linux" / "build.sh"), __version__], cwd=ROOT,
-                   check=True, capture_output=True, env={**os.environ, "DIST": str(dist)})
+    subprocess.run(
+        [str(ROOT / "packaging" / "linux" / "build.sh"), __version__],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DIST": str(dist)},
+    )
     return dist
 
 
 def _self_test(executable: Path, home: Path) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WRITER_ASSISTANT_HOME": str(home)}
-    done = subprocess.run([str(executable), "--self-test"], capture_output=True, text=True,
-                          timeout=300, env=env, cwd=home.parent)
+    done = subprocess.run(
+        [str(executable), "--self-test"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=home.parent,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -53,8 +77,12 @@ def test_frozen_app_leaves_out_what_it_does_not_need(built):
 
 def test_deb_installs_into_a_scratch_root_and_passes_its_self_test(built, tmp_path):
     (deb,) = built.glob("writer-assistant_*.deb")
-    info = subprocess.run(["dpkg-deb", "--field", str(deb), "Package", "Version"],
-                          capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(
+        ["dpkg-deb", "--field", str(deb), "Package", "Version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "writer-assistant" in info and __version__ in info
     root = tmp_path / "root"
     subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)

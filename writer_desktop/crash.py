@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 _fault_file = None  # kept open for the process's life: faulthandler writes into it
 
 
-def write_report(log_dir: Path, exc_type: type[BaseException], exc: BaseException,
-                 tb: TracebackType | None) -> Path:
+def write_report(
+    log_dir: Path, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> Path:
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / f"crash-{datetime.now():%Y%m%d-%H%M%S}.txt"
     lines = [

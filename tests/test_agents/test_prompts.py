@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from writer_desktop.agents import (
+    OPERATIONS,
     PromptLibrary,
     PromptTemplate,
     distill_messages,
     system_base,
 )
-from writer_desktop.agents import OPERATIONS
 
 
 def test_template_splits_into_system_and_user_messages():
@@ -27,8 +27,12 @@ def test_template_without_user_part_is_an_error():
 
 
 def test_override_folder_wins_over_built_in(tmp_path):
-    (tmp_path / "continue_chapter.txt").write_text("[system]\nBe bold.\n[user]\nGo on: $chapter_title")
-    role, task = PromptLibrary(tmp_path).get("continue_chapter").role_and_task(chapter_title="Storm")
+    (tmp_path / "continue_chapter.txt").write_text(
+        "[system]\nBe bold.\n[user]\nGo on: $chapter_title"
+    )
+    role, task = (
+        PromptLibrary(tmp_path).get("continue_chapter").role_and_task(chapter_title="Storm")
+    )
     assert (role, task) == ("Be bold.", "Go on: Storm")
 
 
@@ -46,8 +50,10 @@ def test_system_base_is_the_same_for_the_same_story():
 
 def test_every_distillation_kind_has_its_own_prompt():
     prompts = PromptLibrary()
-    texts = {kind: distill_messages(prompts, kind, "Some text.")[-1]["content"]
-             for kind in ("chapter", "character", "plot")}
+    texts = {
+        kind: distill_messages(prompts, kind, "Some text.")[-1]["content"]
+        for kind in ("chapter", "character", "plot")
+    }
     assert len(set(texts.values())) == 3
     assert all(t.endswith("Some text.") for t in texts.values())
 

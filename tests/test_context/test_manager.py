@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -11,10 +12,10 @@ from writer_desktop.config import Settings
 from writer_desktop.context import ContextBudgetError, ContextManager, container_from_story
 from writer_desktop.domain import (
     AGENT_TYPES,
+    Chapter,
     ChapterContext,
     Character,
     CharacterContext,
-    Chapter,
     PlotElement,
     Story,
     StructuredContextContainer,
@@ -111,8 +112,11 @@ def test_shared_prefix_is_byte_identical_for_every_agent(exact_counter):
 def test_current_chapter_keeps_its_end_when_too_long(exact_counter):
     ending = "The lamp went out."
     container = StructuredContextContainer(
-        chapters=[ChapterContext(chapter_id="1", title="One", content=prose(3000) + " " + ending,
-                                 is_current=True)]
+        chapters=[
+            ChapterContext(
+                chapter_id="1", title="One", content=prose(3000) + " " + ending, is_current=True
+            )
+        ]
     )
     prompt = run(manager(exact_counter), container)
     assert prompt.text.rstrip().endswith("Continue.")
@@ -123,8 +127,13 @@ def test_current_chapter_keeps_its_end_when_too_long(exact_counter):
 
 def test_old_chapters_fall_back_to_cached_summaries(exact_counter):
     chapters = [
-        ChapterContext(chapter_id=str(i), title=f"Ch {i}", position=i, content=prose(300, f"c{i}"),
-                       is_current=i == 4)
+        ChapterContext(
+            chapter_id=str(i),
+            title=f"Ch {i}",
+            position=i,
+            content=prose(300, f"c{i}"),
+            is_current=i == 4,
+        )
         for i in range(1, 5)
     ]
     summaries = {c.content.strip() + "\n": f"Summary of chapter {c.title}." for c in chapters}
@@ -139,8 +148,9 @@ def test_old_chapters_fall_back_to_cached_summaries(exact_counter):
 def test_high_priority_that_cannot_fit_is_distilled(exact_counter):
     long_bio = "Mara kept the light for thirty years. " + prose(2000)
     container = StructuredContextContainer(
-        character_contexts=[CharacterContext(character_id="1", character_name="Mara",
-                                             bio=long_bio, priority="high")]
+        character_contexts=[
+            CharacterContext(character_id="1", character_name="Mara", bio=long_bio, priority="high")
+        ]
     )
     prompt = run(manager(exact_counter), container)
     (mara,) = [e for e in prompt.report.elements if e.label == "character: Mara"]
@@ -160,8 +170,9 @@ def test_high_priority_request_that_cannot_fit_is_a_clear_error(exact_counter):
 def test_high_priority_that_cannot_fit_even_distilled_is_a_clear_error(exact_counter):
     container = StructuredContextContainer(
         character_contexts=[
-            CharacterContext(character_id=str(i), character_name=f"Person{i}", bio=prose(300),
-                             priority="high")
+            CharacterContext(
+                character_id=str(i), character_name=f"Person{i}", bio=prose(300), priority="high"
+            )
             for i in range(60)
         ]
     )
@@ -173,23 +184,28 @@ def test_mentioned_characters_and_tags_are_raised(exact_counter):
     story = Story(
         chapters=[Chapter(id=1, title="One", content="Tomas rowed out past the breakwater.")],
         characters=[Character(id=1, name="Mara Quill"), Character(id=2, name="Tomas Reed")],
-        plot_elements=[PlotElement(type="arc", content="Smuggling", tags=["breakwater"]),
-                       PlotElement(type="arc", content="Old feud", tags=["feud"])],
+        plot_elements=[
+            PlotElement(type="arc", content="Smuggling", tags=["breakwater"]),
+            PlotElement(type="arc", content="Old feud", tags=["feud"]),
+        ],
     )
     container = container_from_story(story, 1, ["Have Quill watch from the tower."])
     priorities = {c.character_name: c.priority for c in container.character_contexts}
     assert priorities == {"Mara Quill": "high", "Tomas Reed": "high"}
     plot = {p.content: p.priority for p in container.plot_elements}
     assert plot == {"Smuggling": "high", "Old feud": "medium"}
-    quiet = container_from_story(story.model_copy(update={"chapters": [
-        Chapter(id=1, title="One", content="Nobody came.")]}), 1)
+    quiet = container_from_story(
+        story.model_copy(update={"chapters": [Chapter(id=1, title="One", content="Nobody came.")]}),
+        1,
+    )
     assert {c.priority for c in quiet.character_contexts} == {"low"}
 
 
 # -- properties ------------------------------------------------------------------------------
 
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                min_size=1, max_size=12)
+words = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+)
 separators = st.sampled_from([" ", " ", " ", "\n", "\n\n", ". "])
 texts = st.lists(st.tuples(words, separators), min_size=1, max_size=120).map(
     lambda pairs: "".join(word + sep for word, sep in pairs)
@@ -197,14 +213,29 @@ texts = st.lists(st.tuples(words, separators), min_size=1, max_size=120).map(
 priorities = st.sampled_from(["high", "medium", "low"])
 containers = st.builds(
     StructuredContextContainer,
-    plot_elements=st.lists(st.builds(PlotElement, type=st.sampled_from(["scene", "arc", "theme"]),
-                                     content=texts, priority=priorities), max_size=6),
-    character_contexts=st.lists(st.builds(CharacterContext, character_id=st.just("1"),
-                                          character_name=st.just("Mara"), bio=texts,
-                                          priority=st.sampled_from(["medium", "low"])),
-                                max_size=6),
-    chapters=st.lists(st.builds(ChapterContext, chapter_id=st.just("c"), title=st.just("Ch"),
-                                content=texts), max_size=5),
+    plot_elements=st.lists(
+        st.builds(
+            PlotElement,
+            type=st.sampled_from(["scene", "arc", "theme"]),
+            content=texts,
+            priority=priorities,
+        ),
+        max_size=6,
+    ),
+    character_contexts=st.lists(
+        st.builds(
+            CharacterContext,
+            character_id=st.just("1"),
+            character_name=st.just("Mara"),
+            bio=texts,
+            priority=st.sampled_from(["medium", "low"]),
+        ),
+        max_size=6,
+    ),
+    chapters=st.lists(
+        st.builds(ChapterContext, chapter_id=st.just("c"), title=st.just("Ch"), content=texts),
+        max_size=5,
+    ),
 )
 
 
@@ -243,7 +274,10 @@ def test_no_element_is_dropped_while_a_lower_priority_one_stays(exact_counter, c
 
 def test_paragraph_breaks_reach_the_model(exact_counter):
     container = StructuredContextContainer(
-        chapters=[ChapterContext(chapter_id="1", title="One", content="First.\n\nSecond.",
-                                 is_current=True)]
+        chapters=[
+            ChapterContext(
+                chapter_id="1", title="One", content="First.\n\nSecond.", is_current=True
+            )
+        ]
     )
     assert "First.\n\nSecond.\n" in run(manager(exact_counter), container).shared

@@ -53,7 +53,9 @@ def test_truncated_gguf_fails_to_load_with_a_reason(tmp_path):
 @pytest.mark.model
 def test_stream_yields_tokens_without_template_markers(backend):
     pieces: list[str] = []
-    result = backend.run(GenerationJob(messages=PROMPT, max_tokens=24, temperature=0.7), pieces.append)
+    result = backend.run(
+        GenerationJob(messages=PROMPT, max_tokens=24, temperature=0.7), pieces.append
+    )
     assert result.completion_tokens == len(pieces) > 0
     assert result.text == "".join(pieces)
     assert "<|im_" not in result.text

@@ -37,17 +37,22 @@ def test_rtf_reads_escapes_and_chapter_lines():
 
 def test_markdown_headings_split_chapters(tmp_path):
     path = tmp_path / "book.md"
-    path.write_text("# The Harbour\n\n## The Storm\n\nMara climbed the stairs as the storm "
-                    "came in.\n\nThe café below was dark.\n\n## Morning\n\nMorning came grey "
-                    "over the harbour.\n\nTomas waved from the jetty.\n", encoding="utf-8")
+    path.write_text(
+        "# The Harbour\n\n## The Storm\n\nMara climbed the stairs as the storm "
+        "came in.\n\nThe café below was dark.\n\n## Morning\n\nMorning came grey "
+        "over the harbour.\n\nTomas waved from the jetty.\n",
+        encoding="utf-8",
+    )
     assert chapters_of(path) == EXPECTED
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"])
 def test_text_in_any_common_encoding(tmp_path, encoding):
-    text = ("Chapter 1: The Storm\n\nMara climbed the stairs as the storm came in.\n\n"
-            "The café below was dark. Naïve façades, déjà vu.\n\nChapter 2: Morning\n\n"
-            "Morning came grey over the harbour.\n")
+    text = (
+        "Chapter 1: The Storm\n\nMara climbed the stairs as the storm came in.\n\n"
+        "The café below was dark. Naïve façades, déjà vu.\n\nChapter 2: Morning\n\n"
+        "Morning came grey over the harbour.\n"
+    )
     path = tmp_path / "book.txt"
     path.write_bytes(text.encode(encoding))
     chapters = chapters_of(path)
@@ -56,8 +61,10 @@ def test_text_in_any_common_encoding(tmp_path, encoding):
 
 
 def test_cyrillic_legacy_text_is_still_recognised(tmp_path):
-    text = ("Глава 1\n\nМара поднялась по лестнице маяка, когда начался шторм. Лампа дважды "
-            "гасла на этой неделе, и рыбацкие лодки всё ещё были в море за волнорезом.\n")
+    text = (
+        "Глава 1\n\nМара поднялась по лестнице маяка, когда начался шторм. Лампа дважды "
+        "гасла на этой неделе, и рыбацкие лодки всё ещё были в море за волнорезом.\n"
+    )
     path = tmp_path / "ru.txt"
     path.write_bytes(text.encode("cp1251"))
     assert "Мара поднялась по лестнице маяка" in chapters_of(path)[0][1]
@@ -72,8 +79,11 @@ def test_text_without_headings_is_one_chapter_named_after_the_file(tmp_path):
 def test_text_before_the_first_chapter_is_kept_as_an_opening(tmp_path):
     path = tmp_path / "b.txt"
     path.write_text("An epigraph.\n\nCHAPTER ONE\n\nIt began.\n\nCHAPTER TWO\n\nIt went on.")
-    assert chapters_of(path) == [("Opening", "An epigraph."), ("CHAPTER ONE", "It began."),
-                                 ("CHAPTER TWO", "It went on.")]
+    assert chapters_of(path) == [
+        ("Opening", "An epigraph."),
+        ("CHAPTER ONE", "It began."),
+        ("CHAPTER TWO", "It went on."),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -118,7 +128,7 @@ def test_unreadable_file_says_so(tmp_path):
 # -- fuzzing: random and truncated bytes give a clean error or a valid story ------------------
 
 SEEDS = {
-    ".txt": "Chapter 1\n\nWords.\n".encode(),
+    ".txt": b"Chapter 1\n\nWords.\n",
     ".md": b"# One\n\nWords.\n",
     ".rtf": (FILES / "two_chapters.rtf").read_bytes(),
 }
@@ -146,15 +156,22 @@ def _check(path: Path, data: bytes) -> None:
     assert chapters and all(c.title and c.content for c in chapters)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(suffix=st.sampled_from(sorted(SEEDS) + [".docx", ".odt"]), data=st.binary(max_size=3000))
 def test_random_bytes_never_crash_an_importer(tmp_path, suffix, data):
     _check(tmp_path / f"fuzz{suffix}", data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(suffix=st.sampled_from([".txt", ".md", ".rtf", ".docx", ".odt"]), cut=st.floats(0, 1),
-       flip=st.integers(0, 255))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    suffix=st.sampled_from([".txt", ".md", ".rtf", ".docx", ".odt"]),
+    cut=st.floats(0, 1),
+    flip=st.integers(0, 255),
+)
 def test_truncated_or_damaged_files_never_crash_an_importer(tmp_path, suffix, cut, flip):
     valid = seed(suffix, tmp_path)
     data = bytearray(valid[: int(len(valid) * cut)])

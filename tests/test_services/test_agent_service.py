@@ -22,7 +22,7 @@ pytestmark = pytest.mark.model
 
 OPENING = (
     "Mara climbed the lighthouse stairs as the storm came in. The lamp had failed twice "
-    "that week. \"Not tonight,\" she told the dark glass, and struck a match."
+    'that week. "Not tonight," she told the dark glass, and struck a match.'
 )
 
 
@@ -41,15 +41,30 @@ def agents(tmp_path, backend):
     stories.new_story(tmp_path / "s.wstory", "The Harbour Light")
     chapter = stories.add_chapter("The Storm")
     stories.save_chapter_text(chapter.id, OPENING)
-    stories.save_character(Character(name="Mara", role="lighthouse keeper",
-                                     goals="Keep the light burning", current_state="Soaked"))
-    stories.save_plot_element(PlotElement(type="arc", content="Someone sabotages the lamp.",
-                                          tags=["lamp"], priority="high"))
+    stories.save_character(
+        Character(
+            name="Mara",
+            role="lighthouse keeper",
+            goals="Keep the light burning",
+            current_state="Soaked",
+        )
+    )
+    stories.save_plot_element(
+        PlotElement(
+            type="arc", content="Someone sabotages the lamp.", tags=["lamp"], priority="high"
+        )
+    )
     prompts = PromptLibrary()
     runner = BlockingRunner(backend)
     context = ContextService(stories, settings, prompts)
-    service = AgentService(stories, runner, prompts, settings, context,
-                           DistillService(stories, runner, prompts, settings))
+    service = AgentService(
+        stories,
+        runner,
+        prompts,
+        settings,
+        context,
+        DistillService(stories, runner, prompts, settings),
+    )
     service.chapter_id = chapter.id
     yield service, runner
     stories.close()
@@ -66,8 +81,9 @@ def test_every_operation_produces_output(agents):
     runs = {
         "continue": service.continue_chapter(chapter_id, OPENING, max_tokens=24),
         "generate": service.generate_chapter("The storm breaks.", max_tokens=24),
-        "modify": service.modify(chapter_id, OPENING, OPENING, "Make it present tense",
-                                 max_tokens=48),
+        "modify": service.modify(
+            chapter_id, OPENING, OPENING, "Make it present tense", max_tokens=48
+        ),
         "flesh_out": service.flesh_out(chapter_id, OPENING, "She struck a match.", max_tokens=24),
         "editor": service.feedback("editor_review", chapter_id, max_tokens=32),
         "character": service.feedback("character_feedback", chapter_id, mara, max_tokens=32),

@@ -38,7 +38,9 @@ def test_story_round_trips_through_the_file(store, story_path):
         Character(name="Mara", role="keeper", bio="b", goals="g", current_state="s", traits=["wry"])
     )
     store.save_plot_element(
-        PlotElement(type="arc", content="The storm", priority="high", tags=["storm"], metadata={"k": 1})
+        PlotElement(
+            type="arc", content="The storm", priority="high", tags=["storm"], metadata={"k": 1}
+        )
     )
     store.close()
 
@@ -48,9 +50,19 @@ def test_story_round_trips_through_the_file(store, story_path):
         assert [c.title for c in reopened.chapters()] == ["One", "Two"]
         assert reopened.chapters()[0].content == "It was a dark and stormy night."
         (mara,) = reopened.characters()
-        assert (mara.name, mara.role, mara.traits, mara.current_state) == ("Mara", "keeper", ["wry"], "s")
+        assert (mara.name, mara.role, mara.traits, mara.current_state) == (
+            "Mara",
+            "keeper",
+            ["wry"],
+            "s",
+        )
         (storm,) = reopened.plot_elements()
-        assert (storm.type, storm.priority, storm.tags, storm.metadata) == ("arc", "high", ["storm"], {"k": 1})
+        assert (storm.type, storm.priority, storm.tags, storm.metadata) == (
+            "arc",
+            "high",
+            ["storm"],
+            {"k": 1},
+        )
     finally:
         reopened.close()
 
@@ -209,9 +221,17 @@ def test_feedback_is_kept_per_chapter_newest_first(store):
     from writer_desktop.domain import Feedback
 
     chapter = store.add_chapter("One")
-    store.add_feedback(Feedback(chapter_id=chapter.id, agent="editor", content="Tighten.", model="m"))
-    store.add_feedback(Feedback(chapter_id=chapter.id, agent="rater", content="{}",
-                                scores={"overall": {"score": 7, "reason": "ok"}}))
+    store.add_feedback(
+        Feedback(chapter_id=chapter.id, agent="editor", content="Tighten.", model="m")
+    )
+    store.add_feedback(
+        Feedback(
+            chapter_id=chapter.id,
+            agent="rater",
+            content="{}",
+            scores={"overall": {"score": 7, "reason": "ok"}},
+        )
+    )
     store.add_feedback(Feedback(chapter_id=chapter.id, agent="editor", content="Better."))
     assert [f.content for f in store.feedback(chapter.id, "editor")] == ["Better.", "Tighten."]
     assert store.feedback(chapter.id, "rater")[0].scores["overall"]["score"] == 7
@@ -229,4 +249,6 @@ def test_outline_only_chapter_round_trips(store):
     chapter = store.add_chapter("Four", outline="Mara finds the saboteur.")
     assert store.chapter(chapter.id).outline == "Mara finds the saboteur."
     store.set_outline(chapter.id, "Changed.")
-    assert store.chapter(chapter.id).content == "" and store.chapter(chapter.id).outline == "Changed."
+    assert (
+        store.chapter(chapter.id).content == "" and store.chapter(chapter.id).outline == "Changed."
+    )

@@ -36,8 +36,14 @@ def test_review_chapter_fills_all_three_panes_and_keeps_them(qtbot, ready):
     assert panes["editor_review"].text.toPlainText().strip()
     assert panes["character_feedback"].history[0].character_name == "Mara"
     rater = panes["rater_feedback"]
-    assert set(rater.chart.current) == {"overall", "prose", "pacing", "characters", "dialogue",
-                                        "engagement"}
+    assert set(rater.chart.current) == {
+        "overall",
+        "prose",
+        "pacing",
+        "characters",
+        "dialogue",
+        "engagement",
+    }
     assert rater.history_combo.count() == 1
 
 

@@ -8,10 +8,14 @@ import pytest
 from tests.conftest import make_app, wait_for_model
 from writer_desktop.config import Settings
 
-STORM = ("The gale tore at the lighthouse all night. Waves broke over the gallery rail and "
-         "Mara fought to keep the lamp burning while the fishing boats ran for the harbour.")
-KITCHEN = ("In the warm kitchen Tomas kneaded dough for the morning loaves, flour on his "
-           "sleeves, the kettle singing on the old iron stove.")
+STORM = (
+    "The gale tore at the lighthouse all night. Waves broke over the gallery rail and "
+    "Mara fought to keep the lamp burning while the fishing boats ran for the harbour."
+)
+KITCHEN = (
+    "In the warm kitchen Tomas kneaded dough for the morning loaves, flour on his "
+    "sleeves, the kettle singing on the old iron stove."
+)
 
 
 @pytest.fixture
@@ -34,8 +38,9 @@ def test_saved_chapters_are_found_by_meaning_and_pinned_into_the_prompt(qtbot, a
     qtbot.waitUntil(lambda: not archive_app.archive.busy, timeout=60_000)
 
     task = panel.search("a violent tempest at sea")
-    qtbot.waitUntil(lambda: not task.thread.is_alive() and panel.results.count() > 0,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: not task.thread.is_alive() and panel.results.count() > 0, timeout=30_000
+    )
     assert panel.hits[0].metadata["chapter_title"] == "Chapter 1"
     assert "Chapter 1" in panel.results.item(0).text()
 

@@ -25,7 +25,9 @@ def test_budget_view_shows_the_last_prompt_after_a_generation(qtbot, writer_app)
     view = window.budget
     assert "writer" in view.summary.text() and "counted by: exact" in view.summary.text()
     assert view.bars["C"].value() > 0
-    labels = [view.elements.topLevelItem(i).text(4) for i in range(view.elements.topLevelItemCount())]
+    labels = [
+        view.elements.topLevelItem(i).text(4) for i in range(view.elements.topLevelItemCount())
+    ]
     assert "chapter: Chapter 1" in labels
     dialog = view.show_prompt()
     assert "Mara lit the lamp." in dialog.text.toPlainText()
@@ -58,7 +60,9 @@ def test_old_chapters_are_summarised_in_the_background_and_used_next_time(
 
         with qtbot.waitSignal(app.ai.generation_finished, timeout=60_000):
             assert app.ai.continue_chapter(max_tokens=8) is not None, (
-                app.ai._why_not(), window.statusBar().currentMessage())
+                app.ai._why_not(),
+                window.statusBar().currentMessage(),
+            )
         again = window.budget.prompt
         assert "## Earlier chapters (summaries)" in again.shared
         assert any(e.note == "summary in layer E" for e in again.report.elements)

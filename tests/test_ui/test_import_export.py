@@ -12,12 +12,22 @@ from writer_desktop.manuscripts import read_manuscript, split_chapters
 def _drop(widget, path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dropEvent(drop)
 
 
@@ -38,7 +48,9 @@ def test_dropping_a_docx_on_the_window_previews_then_imports_a_new_story(
     assert window.manuscripts.apply(dialog, window.manuscripts.service.read(docx_path), target)
     assert writer_app.stories.path == target
     assert [window.binder.item(i).text() for i in range(window.binder.count())] == [
-        "The Storm", "Dawn"]
+        "The Storm",
+        "Dawn",
+    ]
     assert "Mara climbed the stairs" in window.editor.toPlainText()
 
 
@@ -57,8 +69,9 @@ def test_dropping_on_the_binder_adds_to_the_open_story(qtbot, writer_app, tmp_pa
     assert window.binder.count() == 2
 
 
-def test_unreadable_file_gets_a_message_and_changes_nothing(qtbot, writer_app, tmp_path,
-                                                           message_boxes):
+def test_unreadable_file_gets_a_message_and_changes_nothing(
+    qtbot, writer_app, tmp_path, message_boxes
+):
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"not a zip at all")
     task = writer_app.window.manuscripts.import_file(bad)
@@ -77,6 +90,8 @@ def test_export_story_writes_a_file_that_imports_back(qtbot, writer_app, tmp_pat
         written = window.manuscripts.export(tmp_path / f"story{suffix}")
         chapters = split_chapters(read_manuscript(written), "x")
         assert [(c.title, c.content) for c in chapters] == [
-            ("Chapter 1", "Words of the first chapter."), ("Chapter 2", "And of the second.")]
+            ("Chapter 1", "Words of the first chapter."),
+            ("Chapter 2", "And of the second."),
+        ]
     one = window.manuscripts.export(tmp_path / "one.md", chapter=True)
     assert "And of the second." in one.read_text() and "first" not in one.read_text()

@@ -86,9 +86,15 @@ def test_character_is_added_and_edited_through_the_form(qtbot, writer_app):
     panel.bio_edit.setPlainText("Kept the light for thirty years.")
     panel.state_edit.setPlainText("Grieving")
     panel.goals_edit.setPlainText("Find her brother")
-    qtbot.waitUntil(lambda: writer_app.stories.characters()[0].goals == "Find her brother", timeout=3000)
+    qtbot.waitUntil(
+        lambda: writer_app.stories.characters()[0].goals == "Find her brother", timeout=3000
+    )
     (mara,) = writer_app.stories.characters()
-    assert (mara.name, mara.role, mara.traits) == ("Mara", "lighthouse keeper", ["stubborn", "kind"])
+    assert (mara.name, mara.role, mara.traits) == (
+        "Mara",
+        "lighthouse keeper",
+        ["stubborn", "kind"],
+    )
     assert panel.list.item(0).text() == "Mara — lighthouse keeper"
 
 
@@ -101,7 +107,11 @@ def test_plot_element_is_added_and_edited(qtbot, writer_app, message_boxes):
     qtbot.keyClicks(panel.tags_edit, "harbour, winter")
     panel.save_current()
     (element,) = writer_app.stories.plot_elements()
-    assert (element.type, element.priority, element.tags) == ("worldbuilding", "high", ["harbour", "winter"])
+    assert (element.type, element.priority, element.tags) == (
+        "worldbuilding",
+        "high",
+        ["harbour", "winter"],
+    )
     assert "[worldbuilding · high] The harbour freezes" in panel.list.item(0).text()
     panel.delete_current()
     assert writer_app.stories.plot_elements() == []
@@ -191,7 +201,9 @@ def test_opening_another_story_shows_its_own_first_chapter(qtbot, writer_app, pa
     assert _store_chapters(paths.data_dir / "story.wstory")[0].content == "Story A words."
 
 
-def test_story_from_a_newer_version_is_refused_with_a_message(qtbot, writer_app, paths, message_boxes):
+def test_story_from_a_newer_version_is_refused_with_a_message(
+    qtbot, writer_app, paths, message_boxes
+):
     import hashlib
     import sqlite3
 

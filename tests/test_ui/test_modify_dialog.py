@@ -12,8 +12,9 @@ REWRITE = "Mara ran to the door. She was exhausted."
 
 
 def _result(text: str, cancelled: bool = False) -> GenerationResult:
-    return GenerationResult(1, text, 10, 10, 0.1, 0.01, cancelled,
-                            "cancelled" if cancelled else "stop", "m")
+    return GenerationResult(
+        1, text, 10, 10, 0.1, 0.01, cancelled, "cancelled" if cancelled else "stop", "m"
+    )
 
 
 def test_only_checked_changes_are_applied(qtbot):

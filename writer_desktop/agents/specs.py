@@ -10,7 +10,7 @@ from writer_desktop.domain import RATER_ASPECTS
 # Plain words only: the grammar keeps control characters and quotes out of the reasons.
 _REASON = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9 ,.;:'()-]{2,40}$"}
 _WORD = {"type": "string", "pattern": "^[A-Za-z][A-Za-z -]{1,30}$"}
-_TEXT = {"type": "string", "pattern": "^[^\"\\\\\\x00-\\x1f]{1,600}$"}
+_TEXT = {"type": "string", "pattern": '^[^"\\\\\\x00-\\x1f]{1,600}$'}
 
 RATING_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -83,8 +83,9 @@ OPERATIONS: dict[str, Operation] = {
         Operation("editor_review", "editor", "editor", "review"),
         Operation("character_feedback", "character", "character", "review"),
         Operation("rater_feedback", "rater", "rater", "review", RATING_SCHEMA),
-        Operation("character_details", "writer", "character_details", "plan",
-                  CHARACTER_DETAILS_SCHEMA),
+        Operation(
+            "character_details", "writer", "character_details", "plan", CHARACTER_DETAILS_SCHEMA
+        ),
         Operation("regenerate_bio", "writer", "bio", "plan"),
         Operation("chapter_outlines", "writer", "outline", "plan"),
         Operation("chat", "chat", "chat", "chat"),

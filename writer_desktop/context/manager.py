@@ -126,9 +126,7 @@ class ContextManager:
         # The agent's own part (role, task, requests, agent-only elements) is kept out of
         # the layers' sharing, so the shared part is budgeted alike for every agent unless
         # one agent's own part outgrows the allowance.
-        own_need = count(agent_frame) + sum(
-            count(p.text) + count(_heading(p.section)) for p in own
-        )
+        own_need = count(agent_frame) + sum(count(p.text) + count(_heading(p.section)) for p in own)
         tail_reserve = min(max(tail_allowance, own_need), total)
         shared_total = total - tail_reserve
 
@@ -161,11 +159,10 @@ class ContextManager:
             )
         spill: list[Piece] = []
         for layer in LAYERS:
-            layer_pieces = [p for p in shared if p.layer == layer] + (
-                spill if layer == "E" else []
+            layer_pieces = [p for p in shared if p.layer == layer] + (spill if layer == "E" else [])
+            self._fill(
+                layer, layer_pieces, allowed[layer], used, chosen, reports, needs_summary, spill
             )
-            self._fill(layer, layer_pieces, allowed[layer], used, chosen, reports,
-                       needs_summary, spill)
 
         shared_text = base + _render(chosen)
         # The agent's own part takes what the shared part left of the total.
@@ -182,8 +179,16 @@ class ContextManager:
         for layer in LAYERS:
             # One pool for the whole own part, whatever layer its pieces belong to.
             pool = own_used[layer] + own_limit - sum(own_used.values())
-            self._fill(layer, [p for p in own if p.layer == layer], pool, own_used, own_chosen,
-                       reports, needs_summary, [])
+            self._fill(
+                layer,
+                [p for p in own if p.layer == layer],
+                pool,
+                own_used,
+                own_chosen,
+                reports,
+                needs_summary,
+                [],
+            )
         allowed["A"] += tail_reserve
         for layer in LAYERS:
             used[layer] += own_used[layer]
@@ -303,10 +308,19 @@ class ContextManager:
         if piece.kind == "chapter" and piece.layer == "C":
             cached = self.summaries("chapter", piece.text)
             if cached:
-                spill.append(Piece("E", SUMMARY_SECTION,
-                                   f"summary: {piece.label.removeprefix('chapter: ')}",
-                                   as_piece(cached), piece.priority, "summary", piece.order,
-                                   shorten="summary", source=piece.source))
+                spill.append(
+                    Piece(
+                        "E",
+                        SUMMARY_SECTION,
+                        f"summary: {piece.label.removeprefix('chapter: ')}",
+                        as_piece(cached),
+                        piece.priority,
+                        "summary",
+                        piece.order,
+                        shorten="summary",
+                        source=piece.source,
+                    )
+                )
                 why = "summary in layer E"
             else:
                 needs_summary.append(("chapter", piece.text))

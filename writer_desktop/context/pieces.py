@@ -110,23 +110,60 @@ def build_pieces(
         pieces.append(piece)
 
     for i, instruction in enumerate(container.system_instructions):
-        add(instruction, Piece("A", "Instructions", f"instruction: {instruction.content[:40]}",
-                               as_piece(f"- {instruction.content}"), instruction.priority,
-                               "instruction", i, shorten="never"))
+        add(
+            instruction,
+            Piece(
+                "A",
+                "Instructions",
+                f"instruction: {instruction.content[:40]}",
+                as_piece(f"- {instruction.content}"),
+                instruction.priority,
+                "instruction",
+                i,
+                shorten="never",
+            ),
+        )
     for i, request in enumerate(container.user_requests):
-        piece = Piece("A", "Requests", f"{request.type}: {request.content[:40]}",
-                      as_piece(f"- ({request.type}) {request.content}"), request.priority,
-                      "request", i, shorten="never")
+        piece = Piece(
+            "A",
+            "Requests",
+            f"{request.type}: {request.content[:40]}",
+            as_piece(f"- ({request.type}) {request.content}"),
+            request.priority,
+            "request",
+            i,
+            shorten="never",
+        )
         add(request, piece)
         piece.shared = False  # a request is the asking agent's own
     for i, character in enumerate(container.character_contexts):
-        add(character, Piece("D", "Characters", f"character: {character.character_name}",
-                             format_character(character), character.priority, "character", i))
+        add(
+            character,
+            Piece(
+                "D",
+                "Characters",
+                f"character: {character.character_name}",
+                format_character(character),
+                character.priority,
+                "character",
+                i,
+            ),
+        )
     for i, element in enumerate(container.plot_elements):
         layer = "D" if element.type in SCENE_TYPES else "E"
         section = "Scene" if layer == "D" else "Plot and world"
-        add(element, Piece(layer, section, f"{element.type}: {element.content[:40]}",
-                           format_plot(element), element.priority, "plot", i))
+        add(
+            element,
+            Piece(
+                layer,
+                section,
+                f"{element.type}: {element.content[:40]}",
+                format_plot(element),
+                element.priority,
+                "plot",
+                i,
+            ),
+        )
     pieces.extend(_chapter_pieces(container, agent, phase, filters, filtered))
     return pieces, filtered
 
@@ -156,8 +193,16 @@ def _chapter_pieces(
             priority = "high"
         text = as_piece(chapter.content) if chapter.content.strip() else ""
         pieces.append(
-            Piece("C", f"Chapter: {chapter.title}", f"chapter: {chapter.title}", text, priority,
-                  "chapter", distance, shorten="tail" if chapter.is_current else "never",
-                  source=chapter)
+            Piece(
+                "C",
+                f"Chapter: {chapter.title}",
+                f"chapter: {chapter.title}",
+                text,
+                priority,
+                "chapter",
+                distance,
+                shorten="tail" if chapter.is_current else "never",
+                source=chapter,
+            )
         )
     return pieces

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 RATER_ASPECTS: tuple[str, ...] = (
-    "overall", "prose", "pacing", "characters", "dialogue", "engagement"
+    "overall",
+    "prose",
+    "pacing",
+    "characters",
+    "dialogue",
+    "engagement",
 )
 
 

@@ -12,7 +12,13 @@ Priority = Literal["high", "medium", "low"]
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
 PlotType = Literal["scene", "arc", "worldbuilding", "theme", "setting", "conflict", "other"]
 PLOT_TYPES: tuple[str, ...] = (
-    "scene", "arc", "worldbuilding", "theme", "setting", "conflict", "other"
+    "scene",
+    "arc",
+    "worldbuilding",
+    "theme",
+    "setting",
+    "conflict",
+    "other",
 )
 
 _WORD = re.compile(r"\S+")

@@ -163,7 +163,9 @@ class LlamaBackend:
             stream.close()
         if job.cancel_event.is_set():
             finish_reason = "cancelled"
-        return self._result(job, pieces, tokens, prompt_tokens, started, first_token_s, finish_reason)
+        return self._result(
+            job, pieces, tokens, prompt_tokens, started, first_token_s, finish_reason
+        )
 
     def _result(
         self,

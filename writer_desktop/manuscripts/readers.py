@@ -15,8 +15,10 @@ SUPPORTED = (".txt", ".md", ".markdown", ".docx", ".odt", ".rtf", ".epub")
 
 # Lines that open a chapter in plain text: "Chapter 7", "CHAPTER SEVEN", "Part II",
 # "Prologue", "Epilogue", "Chapter 3: The Storm".
-_NUMBER = r"(?:\d+|[IVXLCDM]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
+_NUMBER = (
+    r"(?:\d+|[IVXLCDM]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty[\w-]*|thirty[\w-]*)"
+)
 CHAPTER_LINE = re.compile(
     rf"^\s*(?:(?:chapter|part|book)\s+{_NUMBER}\b.{{0,80}}|prologue|epilogue|interlude)\s*$",
     re.IGNORECASE,
@@ -85,7 +87,9 @@ def decode_text(data: bytes, name: str = "file") -> str:
     from charset_normalizer import from_bytes
 
     for bom, encoding in (
-        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
     ):
         if data.startswith(bom):
             return data.decode(encoding)
@@ -190,8 +194,8 @@ def _read_docx(path: Path) -> list[Block]:
 
 def _read_odt(path: Path) -> list[Block]:
     from odf import teletype
-    from odf.opendocument import load
     from odf.namespaces import TEXTNS
+    from odf.opendocument import load
 
     if not zipfile.is_zipfile(path):
         raise ManuscriptError(f"{path.name} is not an OpenDocument (.odt) text.")

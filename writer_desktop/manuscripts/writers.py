@@ -35,8 +35,10 @@ def _text(title: str, chapters: Chapters, path: Path) -> None:
     # "Chapter"-style lines stay recognisable headings when the file is imported again.
     parts = [f"{title}\n{'=' * len(title)}\n"]
     for index, (chapter_title, content) in enumerate(chapters, start=1):
-        heading = chapter_title if chapter_title.lower().startswith("chapter") else (
-            f"Chapter {index}: {chapter_title}"
+        heading = (
+            chapter_title
+            if chapter_title.lower().startswith("chapter")
+            else (f"Chapter {index}: {chapter_title}")
         )
         parts.append(f"\n\n{heading}\n\n")
         parts.append("\n\n".join(_paragraphs(content)) + "\n")

@@ -27,7 +27,6 @@ from writer_desktop.services.context_service import ContextService
 from writer_desktop.services.distill_service import DistillService
 from writer_desktop.services.story_service import StoryService
 
-
 CHAT_HISTORY_TURNS = 6
 
 
@@ -96,9 +95,14 @@ class AgentService:
         max_tokens = max_tokens or params.max_tokens
         role, task = self.prompts.get(op.template).role_and_task(**values)
         prompt = self.context.assemble(
-            op.agent, chapter_id, role, task,
+            op.agent,
+            chapter_id,
+            role,
+            task,
             reserve_tokens=reserve_tokens or max_tokens,
-            requests=requests, phase=op.phase, custom_filters=custom_filters,
+            requests=requests,
+            phase=op.phase,
+            custom_filters=custom_filters,
         )
         schema = schema or op.schema
         job = GenerationJob(
@@ -123,8 +127,9 @@ class AgentService:
         """Save the text, queue a continuation, keep a snapshot of what it continues."""
         self.stories.save_chapter_text(chapter_id, current_text)
         chapter = self.stories.chapter(chapter_id)
-        run = self.start("continue_chapter", chapter_id, {"chapter_title": chapter.title},
-                         max_tokens=max_tokens)
+        run = self.start(
+            "continue_chapter", chapter_id, {"chapter_title": chapter.title}, max_tokens=max_tokens
+        )
         self.stories.snapshot_chapter(chapter_id, current_text, "before Continue chapter")
         return run
 
@@ -132,9 +137,7 @@ class AgentService:
         self, instructions: str = "", chapter_id: int | None = None, max_tokens: int | None = None
     ) -> AgentRun:
         """Write a chapter: into an outline-only chapter given, else into a new one."""
-        chapter = (
-            self.stories.chapter(chapter_id) if chapter_id else self.stories.add_chapter()
-        )
+        chapter = self.stories.chapter(chapter_id) if chapter_id else self.stories.add_chapter()
         assert chapter.id is not None
         values = {
             "chapter_title": chapter.title,
@@ -142,11 +145,21 @@ class AgentService:
             "instructions": instructions or "(none)",
         }
         requests = [instructions] if instructions.strip() else None
-        return self.start("generate_chapter", chapter.id, values, requests=requests,
-                          max_tokens=max_tokens, extra={"new_chapter": chapter})
+        return self.start(
+            "generate_chapter",
+            chapter.id,
+            values,
+            requests=requests,
+            max_tokens=max_tokens,
+            extra={"new_chapter": chapter},
+        )
 
     def modify(
-        self, chapter_id: int, full_text: str, passage: str, instruction: str,
+        self,
+        chapter_id: int,
+        full_text: str,
+        passage: str,
+        instruction: str,
         max_tokens: int | None = None,
     ) -> AgentRun:
         """Rewrite `passage` (the chapter or a selection) by an instruction."""
@@ -154,17 +167,28 @@ class AgentService:
         self.stories.snapshot_chapter(chapter_id, full_text, f"before Modify: {instruction}")
         values = {"instruction": instruction, "passage": passage.strip()}
         # The passage is in the task already: the chapter need not be in the context twice.
-        return self.start("modify_chapter", chapter_id, values, max_tokens=max_tokens,
-                          custom_filters=(_not_current_chapter,), extra={"passage": passage})
+        return self.start(
+            "modify_chapter",
+            chapter_id,
+            values,
+            max_tokens=max_tokens,
+            custom_filters=(_not_current_chapter,),
+            extra={"passage": passage},
+        )
 
     def flesh_out(
         self, chapter_id: int, full_text: str, passage: str, max_tokens: int | None = None
     ) -> AgentRun:
         self.stories.save_chapter_text(chapter_id, full_text)
         self.stories.snapshot_chapter(chapter_id, full_text, "before Flesh out")
-        return self.start("flesh_out", chapter_id, {"passage": passage.strip()},
-                          max_tokens=max_tokens, custom_filters=(_not_current_chapter,),
-                          extra={"passage": passage})
+        return self.start(
+            "flesh_out",
+            chapter_id,
+            {"passage": passage.strip()},
+            max_tokens=max_tokens,
+            custom_filters=(_not_current_chapter,),
+            extra={"passage": passage},
+        )
 
     # -- feedback --------------------------------------------------------------------------
 
@@ -175,7 +199,10 @@ class AgentService:
         )
 
     def feedback(
-        self, operation: str, chapter_id: int, character: Character | None = None,
+        self,
+        operation: str,
+        chapter_id: int,
+        character: Character | None = None,
         max_tokens: int | None = None,
     ) -> AgentRun:
         """Editor review, Character feedback (needs `character`) or Rater feedback."""
@@ -192,8 +219,14 @@ class AgentService:
                 "character_goals": character.goals or "what you have always wanted",
             }
             extra["character_name"] = character.name
-        return self.start(operation, chapter_id, values, reserve_tokens=self.review_reserve(),
-                          max_tokens=max_tokens, extra=extra)
+        return self.start(
+            operation,
+            chapter_id,
+            values,
+            reserve_tokens=self.review_reserve(),
+            max_tokens=max_tokens,
+            extra=extra,
+        )
 
     def record_feedback(self, run: AgentRun, result: GenerationResult) -> Feedback:
         """Keep the result with its chapter; a rating is checked against its schema."""
@@ -218,21 +251,33 @@ class AgentService:
     # -- the story bible -------------------------------------------------------------------
 
     def character_details(self, character: Character, chapter_id: int | None) -> AgentRun:
-        return self.start("character_details", chapter_id,
-                          {"character_name": character.name, "known": _known(character)},
-                          requests=[f"About {character.name}"], extra={"character": character})
+        return self.start(
+            "character_details",
+            chapter_id,
+            {"character_name": character.name, "known": _known(character)},
+            requests=[f"About {character.name}"],
+            extra={"character": character},
+        )
 
     def regenerate_bio(self, character: Character, chapter_id: int | None) -> AgentRun:
-        return self.start("regenerate_bio", chapter_id,
-                          {"character_name": character.name, "known": _known(character)},
-                          requests=[f"About {character.name}"], extra={"character": character})
+        return self.start(
+            "regenerate_bio",
+            chapter_id,
+            {"character_name": character.name, "known": _known(character)},
+            requests=[f"About {character.name}"],
+            extra={"character": character},
+        )
 
     def chapter_outlines(self, count: int, chapter_id: int | None) -> AgentRun:
         chapters = self.stories.chapters()
         last = chapters[-1].title if chapters else "the beginning"
-        return self.start("chapter_outlines", chapter_id,
-                          {"count": str(count), "last_title": last},
-                          schema=outlines_schema(count), extra={"count": count})
+        return self.start(
+            "chapter_outlines",
+            chapter_id,
+            {"count": str(count), "last_title": last},
+            schema=outlines_schema(count),
+            extra={"count": count},
+        )
 
     def add_outlines(self, result: GenerationResult) -> list[Chapter]:
         """Outline-only chapters at the end of the binder."""
@@ -253,12 +298,11 @@ class AgentService:
     def chat(self, conversation: int, question: str, chapter_id: int | None) -> AgentRun:
         history = self.stories.store.chat_messages(conversation)[-CHAT_HISTORY_TURNS:]
         self.stories.store.add_chat_message(conversation, "user", question)
-        lines = [
-            f"{'Author' if m.role == 'user' else 'You'}: {m.content}" for m in history
-        ]
+        lines = [f"{'Author' if m.role == 'user' else 'You'}: {m.content}" for m in history]
         values = {"history": "\n".join(lines), "question": question}
-        return self.start("chat", chapter_id, values, requests=[question],
-                          extra={"conversation": conversation})
+        return self.start(
+            "chat", chapter_id, values, requests=[question], extra={"conversation": conversation}
+        )
 
     def record_chat_reply(self, run: AgentRun, result: GenerationResult) -> ChatMessage:
         return self.stories.store.add_chat_message(
@@ -287,7 +331,9 @@ def parse_character_details(text: str) -> CharacterDetails:
 def _known(character: Character) -> str:
     facts = [f"name {character.name}"]
     for label, value in (
-        ("role", character.role), ("bio", character.bio), ("goals", character.goals),
+        ("role", character.role),
+        ("bio", character.bio),
+        ("goals", character.goals),
         ("current state", character.current_state),
     ):
         if value:

@@ -55,7 +55,9 @@ class ArchiveIndexer:
                 self._archive = ArchiveService(path)
             except Exception as exc:  # a broken or unwritable archive must not stop writing
                 log.exception("archive unavailable")
-                self._error = f"The archive at {self.settings.archive_db_path} is unavailable: {exc}"
+                self._error = (
+                    f"The archive at {self.settings.archive_db_path} is unavailable: {exc}"
+                )
         return self._archive
 
     # -- indexing --------------------------------------------------------------------------
@@ -142,8 +144,13 @@ class ArchiveIndexer:
     def pinned_elements(self) -> list[PlotElement]:
         """Pinned passages as high-priority context (layer E)."""
         return [
-            PlotElement(type="other", content=f"From {label}: {text}", priority="high",
-                        tags=["archive"], metadata={"source": "archive"})
+            PlotElement(
+                type="other",
+                content=f"From {label}: {text}",
+                priority="high",
+                tags=["archive"],
+                metadata={"source": "archive"},
+            )
             for label, text in self.pinned
         ]
 

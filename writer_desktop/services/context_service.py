@@ -8,7 +8,12 @@ from collections.abc import Callable
 
 from writer_desktop.agents import PromptLibrary, system_base
 from writer_desktop.config import Settings
-from writer_desktop.context import AssembledPrompt, ContextManager, TokenCounter, container_from_story
+from writer_desktop.context import (
+    AssembledPrompt,
+    ContextManager,
+    TokenCounter,
+    container_from_story,
+)
 from writer_desktop.domain import PlotElement
 from writer_desktop.inference import ModelLoadError, resolve_model_path
 from writer_desktop.services.story_service import StoryService
@@ -75,7 +80,12 @@ class ContextService:
             self.settings, self.counter, lookup, system_base(self.prompts, story.title)
         )
         prompt = manager.process_context_for_agent(
-            container, agent, phase, role=role, task=task, reserve_tokens=reserve_tokens,
+            container,
+            agent,
+            phase,
+            role=role,
+            task=task,
+            reserve_tokens=reserve_tokens,
             custom_filters=custom_filters,
         )
         self.last_prompt = prompt

@@ -236,7 +236,9 @@ class StoryStore:
 
     def rename_chapter(self, chapter_id: int, title: str) -> None:
         with self._session() as session:
-            session.execute(update(ChapterRow).where(ChapterRow.id == chapter_id).values(title=title))
+            session.execute(
+                update(ChapterRow).where(ChapterRow.id == chapter_id).values(title=title)
+            )
 
     def reorder_chapters(self, chapter_ids: list[int]) -> None:
         with self._session() as session:
@@ -326,12 +328,13 @@ class StoryStore:
             )
             return [_snapshot(row) for row in rows]
 
-
     # -- feedback and chat -----------------------------------------------------------------
 
     def add_feedback(self, feedback: Feedback) -> Feedback:
         with self._session() as session:
-            row = FeedbackRow(**feedback.model_dump(exclude={"id", "created_at"}), created_at=_now())
+            row = FeedbackRow(
+                **feedback.model_dump(exclude={"id", "created_at"}), created_at=_now()
+            )
             session.add(row)
             session.flush()
             return _feedback(row)
@@ -386,8 +389,13 @@ class StoryStore:
                 )
             )
             session.add(
-                SummaryRow(kind=kind, content_hash=content_hash, summary=summary, model=model,
-                           created_at=_now())
+                SummaryRow(
+                    kind=kind,
+                    content_hash=content_hash,
+                    summary=summary,
+                    model=model,
+                    created_at=_now(),
+                )
             )
 
 

@@ -27,14 +27,18 @@ class AgentCommands(QObject):
         self.ai = ai
         self.window = window
         self.dialog: ModifyDialog | ProposalDialog | None = None
-        self.review_action = self._action(self.tr("&Review chapter"), "Ctrl+Shift+R",
-                                          lambda: window.feedback.review())
-        self.outline_action = self._action(self.tr("Generate chapter &outlines…"), None,
-                                           lambda: self.ask_outlines())
-        self.details_action = self._action(self.tr("Generate character &details"), None,
-                                           lambda: self.character_details())
-        self.bio_action = self._action(self.tr("Regenerate character &bio"), None,
-                                       lambda: self.regenerate_bio())
+        self.review_action = self._action(
+            self.tr("&Review chapter"), "Ctrl+Shift+R", lambda: window.feedback.review()
+        )
+        self.outline_action = self._action(
+            self.tr("Generate chapter &outlines…"), None, lambda: self.ask_outlines()
+        )
+        self.details_action = self._action(
+            self.tr("Generate character &details"), None, lambda: self.character_details()
+        )
+        self.bio_action = self._action(
+            self.tr("Regenerate character &bio"), None, lambda: self.regenerate_bio()
+        )
 
     def _action(self, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self.window)
@@ -50,7 +54,8 @@ class AgentCommands(QObject):
         story_reason = self.ai.unavailable(needs_chapter=False)
         chapter_reason = self.ai.unavailable()
         character_reason = story_reason or (
-            None if self.window.characters.current_entry() is not None
+            None
+            if self.window.characters.current_entry() is not None
             else self.tr("Select a character first.")
         )
         for action, reason in (
@@ -66,7 +71,8 @@ class AgentCommands(QObject):
 
     def ask_generate(self) -> None:
         instructions, ok = QInputDialog.getMultiLineText(
-            self.window, self.tr("Generate chapter"),
+            self.window,
+            self.tr("Generate chapter"),
             self.tr("Anything the chapter must do? (optional)"),
         )
         if ok:
@@ -74,7 +80,8 @@ class AgentCommands(QObject):
 
     def ask_modify(self) -> None:
         instruction, ok = QInputDialog.getText(
-            self.window, self.tr("Modify chapter"),
+            self.window,
+            self.tr("Modify chapter"),
             self.tr("How should the chapter (or the selection) change?"),
             text=self.tr("Tighten the prose"),
         )
@@ -98,7 +105,9 @@ class AgentCommands(QObject):
         dialog = ModifyDialog(passage, instruction, self.window)
         run = self.ai.launch(
             lambda: self.ai.agents.modify(chapter_id, full_text, passage, instruction, max_tokens),
-            dialog.add_token, dialog.finish, dialog.fail,
+            dialog.add_token,
+            dialog.finish,
+            dialog.fail,
         )
         if run is None:
             return None
@@ -120,8 +129,12 @@ class AgentCommands(QObject):
 
     def ask_outlines(self) -> None:
         count, ok = QInputDialog.getInt(
-            self.window, self.tr("Generate chapter outlines"),
-            self.tr("How many chapters to plan?"), 3, 1, 12,
+            self.window,
+            self.tr("Generate chapter outlines"),
+            self.tr("How many chapters to plan?"),
+            3,
+            1,
+            12,
         )
         if ok:
             self.outlines(count)
@@ -146,20 +159,26 @@ class AgentCommands(QObject):
 
         return self.ai.launch(
             lambda: self.ai.agents.chapter_outlines(count, self.window.editor.chapter_id),
-            lambda _text: None, finished, lambda message: status.showMessage(message),
+            lambda _text: None,
+            finished,
+            lambda message: status.showMessage(message),
         )
 
     # -- characters ------------------------------------------------------------------------
 
     def character_details(self) -> ProposalDialog | None:
         return self._propose(
-            self.tr("Character details"), DETAIL_FIELDS, self.ai.agents.character_details,
+            self.tr("Character details"),
+            DETAIL_FIELDS,
+            self.ai.agents.character_details,
             lambda result: parse_character_details(result.text).model_dump(),
         )
 
     def regenerate_bio(self) -> ProposalDialog | None:
         return self._propose(
-            self.tr("New bio"), ["bio"], self.ai.agents.regenerate_bio,
+            self.tr("New bio"),
+            ["bio"],
+            self.ai.agents.regenerate_bio,
             lambda result: {"bio": result.text.strip()},
         )
 
@@ -179,13 +198,16 @@ class AgentCommands(QObject):
 
         run = self.ai.launch(
             lambda: start(character, self.window.editor.chapter_id),
-            dialog.add_token, finished, dialog.fail,
+            dialog.add_token,
+            finished,
+            dialog.fail,
         )
         if run is None:
             return None
         dialog.rejected.connect(lambda: self.ai.cancel(run))
-        dialog.accepted.connect(lambda: self.window.characters.replace_current(
-            dialog.result_character()))
+        dialog.accepted.connect(
+            lambda: self.window.characters.replace_current(dialog.result_character())
+        )
         dialog.open()
         self.dialog = dialog
         return dialog

@@ -50,14 +50,20 @@ class AiActions(QObject):
         self.sinks: dict[int, Sink] = {}
         self.editor_run: AgentRun | None = None
 
-        self.continue_action = self._action(self.tr("&Continue chapter"), "Ctrl+Return",
-                                            lambda: self.continue_chapter())
-        self.generate_action = self._action(self.tr("&Generate chapter…"), None,
-                                            lambda: self.window and self.window.ask_generate())
-        self.flesh_action = self._action(self.tr("&Flesh out selection"), "Ctrl+Shift+F",
-                                         lambda: self.flesh_out())
-        self.modify_action = self._action(self.tr("&Modify chapter…"), "Ctrl+Shift+M",
-                                          lambda: self.window and self.window.ask_modify())
+        self.continue_action = self._action(
+            self.tr("&Continue chapter"), "Ctrl+Return", lambda: self.continue_chapter()
+        )
+        self.generate_action = self._action(
+            self.tr("&Generate chapter…"), None, lambda: self.window and self.window.ask_generate()
+        )
+        self.flesh_action = self._action(
+            self.tr("&Flesh out selection"), "Ctrl+Shift+F", lambda: self.flesh_out()
+        )
+        self.modify_action = self._action(
+            self.tr("&Modify chapter…"),
+            "Ctrl+Shift+M",
+            lambda: self.window and self.window.ask_modify(),
+        )
         self.stop_action = self._action(self.tr("&Stop"), "Ctrl+.", self.stop)
 
         worker.model_loaded.connect(self._on_model_loaded)
@@ -81,8 +87,13 @@ class AiActions(QObject):
         self.refresh()
 
     def actions(self) -> list[QAction]:
-        return [self.continue_action, self.generate_action, self.flesh_action,
-                self.modify_action, self.stop_action]
+        return [
+            self.continue_action,
+            self.generate_action,
+            self.flesh_action,
+            self.modify_action,
+            self.stop_action,
+        ]
 
     # -- model state -----------------------------------------------------------------------
 
@@ -247,7 +258,9 @@ class AiActions(QObject):
             target = current
         run = self.launch(
             lambda: self.agents.generate_chapter(instructions, target, max_tokens),
-            self._editor_token, self._editor_finished, self._editor_failed,
+            self._editor_token,
+            self._editor_finished,
+            self._editor_failed,
         )
         if run is None:
             return None
@@ -276,7 +289,9 @@ class AiActions(QObject):
             lambda: editor.begin_ai_insertion(replace=(start, end)),
         )
 
-    def _stream_into_editor(self, start: Callable[[], AgentRun], begin: Callable[[], None]) -> int | None:
+    def _stream_into_editor(
+        self, start: Callable[[], AgentRun], begin: Callable[[], None]
+    ) -> int | None:
         run = self.launch(start, self._editor_token, self._editor_finished, self._editor_failed)
         if run is None:
             return None

@@ -62,8 +62,9 @@ class WriterApp:
         )
         self.ai = AiActions(self.worker, self.agents, self.distill)
         self.manuscripts = ManuscriptService(self.stories)
-        self.window = MainWindow(settings, paths, self.stories, self.ai, self.manuscripts,
-                                 self.archive)
+        self.window = MainWindow(
+            settings, paths, self.stories, self.ai, self.manuscripts, self.archive
+        )
 
     @classmethod
     def from_environment(cls, paths: AppPaths | None = None) -> WriterApp:

@@ -63,8 +63,14 @@ class ArchivePanel(QWidget):
         layout.addWidget(QLabel(self.tr("Pinned (in every prompt until unpinned):")))
         layout.addWidget(self.pinned, 1)
         layout.addWidget(unpin_button)
-        for widget in (self.query, search_button, self.results, pin_button, self.pinned,
-                       unpin_button):
+        for widget in (
+            self.query,
+            search_button,
+            self.results,
+            pin_button,
+            self.pinned,
+            unpin_button,
+        ):
             widget.setEnabled(indexer.enabled)
 
         self._timer = QTimer(self)
@@ -77,8 +83,12 @@ class ArchivePanel(QWidget):
 
     def _show_state(self, message: str | None = None) -> None:
         if not self.indexer.enabled:
-            self.status.setText(self.tr("The archive is off. Set ARCHIVE_DB_PATH (File > "
-                                        "Settings, Other) to a folder to turn it on."))
+            self.status.setText(
+                self.tr(
+                    "The archive is off. Set ARCHIVE_DB_PATH (File > "
+                    "Settings, Other) to a folder to turn it on."
+                )
+            )
         elif self.indexer.error:
             self.status.setText(self.indexer.error)
         else:

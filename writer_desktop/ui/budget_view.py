@@ -56,8 +56,13 @@ class BudgetView(QWidget):
             self.bars[layer] = bar
         self.elements = QTreeWidget()
         self.elements.setHeaderLabels(
-            [self.tr("Layer"), self.tr("Status"), self.tr("Tokens"), self.tr("Priority"),
-             self.tr("Element")]
+            [
+                self.tr("Layer"),
+                self.tr("Status"),
+                self.tr("Tokens"),
+                self.tr("Priority"),
+                self.tr("Element"),
+            ]
         )
         self.elements.setRootIsDecorated(False)
         self.show_button = QPushButton(self.tr("Show the prompt…"))
@@ -86,8 +91,13 @@ class BudgetView(QWidget):
             note = f" ({element.note})" if element.note else ""
             QTreeWidgetItem(
                 self.elements,
-                [element.layer, element.status, str(element.tokens), element.priority,
-                 element.label + note],
+                [
+                    element.layer,
+                    element.status,
+                    str(element.tokens),
+                    element.priority,
+                    element.label + note,
+                ],
             )
         for column in range(5):
             self.elements.resizeColumnToContents(column)

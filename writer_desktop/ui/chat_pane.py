@@ -103,7 +103,9 @@ class ChatPane(QWidget):
         chapter_id = self.window.editor.chapter_id
         self.run = self.ai.launch(
             lambda: self.ai.agents.chat(self.conversation, question, chapter_id),
-            self._on_token, self._on_finished, self._on_failed,
+            self._on_token,
+            self._on_finished,
+            self._on_failed,
         )
         self._update_buttons()
         return self.run

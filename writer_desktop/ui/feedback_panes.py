@@ -107,7 +107,9 @@ class FeedbackPane(QWidget):
         self.chart.set_scores({})
         self.run = self.ai.launch(
             lambda: self.ai.agents.feedback(self.operation, chapter_id, character, max_tokens),
-            self._on_token, self._on_finished, self._on_failed,
+            self._on_token,
+            self._on_finished,
+            self._on_failed,
         )
         self._update_buttons()
         return self.run
@@ -201,8 +203,10 @@ class FeedbackPane(QWidget):
             previous = {a: earlier[a]["score"] for a in RATER_ASPECTS}
         self.chart.set_scores(current, previous)
         self.text.setPlainText(
-            "\n".join(f"{a}: {item.scores[a]['score']}/10 — {item.scores[a]['reason']}"
-                      for a in RATER_ASPECTS)
+            "\n".join(
+                f"{a}: {item.scores[a]['score']}/10 — {item.scores[a]['reason']}"
+                for a in RATER_ASPECTS
+            )
         )
 
 

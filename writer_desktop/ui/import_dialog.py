@@ -24,7 +24,9 @@ PREVIEW_CHARS = 90
 
 
 class ImportDialog(QDialog):
-    def __init__(self, preview: ImportPreview, story_open: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, preview: ImportPreview, story_open: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import {0}").format(preview.path.name))
         self.resize(760, 520)
@@ -32,8 +34,9 @@ class ImportDialog(QDialog):
 
         self.summary = QLabel()
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Chapter title"), self.tr("Words"),
-                                              self.tr("Begins")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Chapter title"), self.tr("Words"), self.tr("Begins")]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemChanged.connect(self._on_item_changed)
@@ -58,8 +61,9 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
-        layout.addWidget(QLabel(self.tr("Untick a chapter to leave it out; edit a title by "
-                                        "double-clicking it.")))
+        layout.addWidget(
+            QLabel(self.tr("Untick a chapter to leave it out; edit a title by double-clicking it."))
+        )
         layout.addLayout(row)
         layout.addWidget(buttons)
         self._fill()
@@ -89,8 +93,11 @@ class ImportDialog(QDialog):
 
     def _update_summary(self) -> None:
         chosen = self.selected_chapters()
-        self.summary.setText(self.tr("{0} of {1} chapters, {2} words").format(
-            len(chosen), len(self.chapters), f"{sum(c.words for c in chosen):,}"))
+        self.summary.setText(
+            self.tr("{0} of {1} chapters, {2} words").format(
+                len(chosen), len(self.chapters), f"{sum(c.words for c in chosen):,}"
+            )
+        )
 
     def merge_selected(self) -> None:
         row = self.table.currentRow()
@@ -103,7 +110,8 @@ class ImportDialog(QDialog):
 
     def selected_chapters(self) -> list[ImportedChapter]:
         return [
-            chapter for row, chapter in enumerate(self.chapters)
+            chapter
+            for row, chapter in enumerate(self.chapters)
             if self.table.item(row, 0) is None
             or self.table.item(row, 0).checkState() == Qt.CheckState.Checked
         ]

@@ -28,12 +28,12 @@ from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.archive_panel import ArchivePanel
 from writer_desktop.ui.binder import Binder
 from writer_desktop.ui.budget_view import BudgetView
+from writer_desktop.ui.chapter_editor import ChapterEditor
+from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.chat_pane import ChatPane
 from writer_desktop.ui.feedback_panes import FeedbackPanes
 from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_paths
 from writer_desktop.ui.menus import build_menus
-from writer_desktop.ui.chapter_editor import ChapterEditor
-from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.plot_panel import PlotPanel
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,9 @@ class MainWindow(QMainWindow):
         self.binder.chapter_selected.connect(self.show_chapter)
         self.binder.chapter_renamed.connect(self._on_chapter_renamed)
         self.binder.order_changed.connect(self._on_order_changed)
-        self._window_state = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+        self._window_state = QSettings(
+            str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
+        )
         self._restore_window_state()
         self._refresh_story()
 
@@ -135,7 +137,9 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{name}-dock")
         dock.setWidget(widget)
-        area = Qt.DockWidgetArea.LeftDockWidgetArea if left else Qt.DockWidgetArea.RightDockWidgetArea
+        area = (
+            Qt.DockWidgetArea.LeftDockWidgetArea if left else Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -149,7 +153,9 @@ class MainWindow(QMainWindow):
     # -- story files -----------------------------------------------------------------------
 
     def new_story_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("New story"), str(Path.home()), STORY_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("New story"), str(Path.home()), STORY_FILTER
+        )
         if path:
             self.new_story(Path(path))
 
@@ -165,7 +171,9 @@ class MainWindow(QMainWindow):
         return True
 
     def open_story_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open story"), str(Path.home()), STORY_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open story"), str(Path.home()), STORY_FILTER
+        )
         if path:
             self.open_story(Path(path))
 
@@ -182,7 +190,9 @@ class MainWindow(QMainWindow):
     def save_as_dialog(self) -> None:
         if not self.stories.is_open:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save story as"), str(Path.home()), STORY_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save story as"), str(Path.home()), STORY_FILTER
+        )
         if path:
             self.save_current_chapter()
             try:
@@ -207,8 +217,14 @@ class MainWindow(QMainWindow):
 
     def _refresh_story(self) -> None:
         is_open = self.stories.is_open
-        for action in (self.save_action, self.save_as_action, self.close_action,
-                       self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action):
+        for action in (
+            self.save_action,
+            self.save_as_action,
+            self.close_action,
+            self.add_chapter_action,
+            self.rename_chapter_action,
+            self.delete_chapter_action,
+        ):
             action.setEnabled(is_open)
         self.characters.reload()
         self.plot.reload()
@@ -218,8 +234,10 @@ class MainWindow(QMainWindow):
             self.binder.set_chapters([])
             self.editor.load_chapter(None, "")
             self.editor.setPlaceholderText(
-                self.tr("No story is open.\n\nFile > New story… (Ctrl+N) starts one; "
-                        "File > Open… (Ctrl+O) opens one.")
+                self.tr(
+                    "No story is open.\n\nFile > New story… (Ctrl+N) starts one; "
+                    "File > Open… (Ctrl+O) opens one."
+                )
             )
             self.setWindowTitle(self.tr("Writer Assistant"))
             self._update_word_counts()
@@ -249,8 +267,10 @@ class MainWindow(QMainWindow):
         self.editor.load_chapter(chapter_id, chapter.content)
         self.editor.setPlaceholderText(
             self.tr("Outline: {0}\n\nWrite here, or use AI > Generate chapter.").format(
-                chapter.outline)
-            if chapter.outline else self.tr("Write here…")
+                chapter.outline
+            )
+            if chapter.outline
+            else self.tr("Write here…")
         )
         self._update_word_counts()
         self.ai.refresh()
@@ -269,7 +289,9 @@ class MainWindow(QMainWindow):
         if chapter_id is None:
             return
         current = self.binder.currentItem().text()
-        title, ok = QInputDialog.getText(self, self.tr("Rename chapter"), self.tr("Title:"), text=current)
+        title, ok = QInputDialog.getText(
+            self, self.tr("Rename chapter"), self.tr("Title:"), text=current
+        )
         if ok and title.strip():
             self.binder.currentItem().setText(title.strip())
 

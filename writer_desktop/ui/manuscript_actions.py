@@ -19,7 +19,7 @@ from writer_desktop.ui.import_dialog import ImportDialog
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
-IMPORT_FILTER = "Manuscripts ({0});;All files (*)".format(" ".join(f"*{s}" for s in SUPPORTED))
+IMPORT_FILTER = "Manuscripts ({});;All files (*)".format(" ".join(f"*{s}" for s in SUPPORTED))
 EXPORT_FILTER = ";;".join(f"{name} (*{suffix})" for suffix, name in EXPORT_FORMATS.items())
 
 
@@ -73,8 +73,11 @@ class ManuscriptActions(QObject):
 
         def failed(exc: Exception) -> None:
             progress.close()
-            message = str(exc) if isinstance(exc, ManuscriptError) else (
-                self.tr("{0} could not be read: {1}").format(path.name, exc))
+            message = (
+                str(exc)
+                if isinstance(exc, ManuscriptError)
+                else (self.tr("{0} could not be read: {1}").format(path.name, exc))
+            )
             QMessageBox.warning(self.window, self.tr("Cannot import"), message)
 
         task.finished.connect(done)
@@ -90,8 +93,9 @@ class ManuscriptActions(QObject):
         self.preview_shown.emit(dialog)
         return dialog
 
-    def apply(self, dialog: ImportDialog, preview: ImportPreview,
-              new_story_path: Path | None = None) -> bool:
+    def apply(
+        self, dialog: ImportDialog, preview: ImportPreview, new_story_path: Path | None = None
+    ) -> bool:
         chapters = dialog.selected_chapters()
         if not chapters:
             return False
@@ -107,8 +111,11 @@ class ManuscriptActions(QObject):
                 if new_story_path is None:
                     suggested = preview.path.with_suffix(".wstory")
                     chosen, _ = QFileDialog.getSaveFileName(
-                        window, self.tr("Save the new story as"), str(suggested),
-                        "Writer Assistant stories (*.wstory)")
+                        window,
+                        self.tr("Save the new story as"),
+                        str(suggested),
+                        "Writer Assistant stories (*.wstory)",
+                    )
                     if not chosen:
                         return False
                     new_story_path = Path(chosen)
@@ -120,7 +127,8 @@ class ManuscriptActions(QObject):
             return False
         window.statusBar().showMessage(
             self.tr("Imported {0} chapters from {1}.").format(len(chapters), preview.path.name),
-            8000)
+            8000,
+        )
         self.imported.emit(len(chapters))
         return True
 
@@ -130,10 +138,14 @@ class ManuscriptActions(QObject):
         window = self.window
         if not window.stories.is_open:
             return
-        name = (window.binder.currentItem().text() if chapter and window.binder.currentItem()
-                else window.stories.title())
+        name = (
+            window.binder.currentItem().text()
+            if chapter and window.binder.currentItem()
+            else window.stories.title()
+        )
         path, _ = QFileDialog.getSaveFileName(
-            window, self.tr("Export"), str(Path.home() / f"{name}.docx"), EXPORT_FILTER)
+            window, self.tr("Export"), str(Path.home() / f"{name}.docx"), EXPORT_FILTER
+        )
         if path:
             self.export(Path(path), chapter)
 

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 
-
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
@@ -14,12 +13,22 @@ if TYPE_CHECKING:
 def build_menus(self: MainWindow) -> None:
     bar = self.menuBar()
     file_menu = bar.addMenu(self.tr("&File"))
-    self.new_action = self._action(self.tr("&New story…"), self.new_story_dialog, QKeySequence.StandardKey.New)
-    self.open_action = self._action(self.tr("&Open…"), self.open_story_dialog, QKeySequence.StandardKey.Open)
+    self.new_action = self._action(
+        self.tr("&New story…"), self.new_story_dialog, QKeySequence.StandardKey.New
+    )
+    self.open_action = self._action(
+        self.tr("&Open…"), self.open_story_dialog, QKeySequence.StandardKey.Open
+    )
     self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
-    self.save_as_action = self._action(self.tr("Save &As…"), self.save_as_dialog, QKeySequence.StandardKey.SaveAs)
-    self.save_action = self._action(self.tr("&Save"), self.save_current_chapter, QKeySequence.StandardKey.Save)
-    self.close_action = self._action(self.tr("&Close story"), self.close_story, QKeySequence.StandardKey.Close)
+    self.save_as_action = self._action(
+        self.tr("Save &As…"), self.save_as_dialog, QKeySequence.StandardKey.SaveAs
+    )
+    self.save_action = self._action(
+        self.tr("&Save"), self.save_current_chapter, QKeySequence.StandardKey.Save
+    )
+    self.close_action = self._action(
+        self.tr("&Close story"), self.close_story, QKeySequence.StandardKey.Close
+    )
     self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings)
     quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
     file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
@@ -43,8 +52,12 @@ def build_menus(self: MainWindow) -> None:
     edit_menu.addActions([undo, redo])
 
     chapter_menu = bar.addMenu(self.tr("&Chapter"))
-    self.add_chapter_action = self._action(self.tr("&Add chapter"), self.add_chapter, "Ctrl+Shift+N")
-    self.rename_chapter_action = self._action(self.tr("&Rename chapter…"), self.rename_chapter, "F2")
+    self.add_chapter_action = self._action(
+        self.tr("&Add chapter"), self.add_chapter, "Ctrl+Shift+N"
+    )
+    self.rename_chapter_action = self._action(
+        self.tr("&Rename chapter…"), self.rename_chapter, "F2"
+    )
     self.delete_chapter_action = self._action(self.tr("&Delete chapter…"), self.delete_chapter)
     chapter_menu.addActions(
         [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
@@ -58,8 +71,15 @@ def build_menus(self: MainWindow) -> None:
     ai_menu.addActions(self.commands.actions())
 
     view_menu = bar.addMenu(self.tr("&View"))
-    for dock in (self.binder_dock, self.characters_dock, self.plot_dock, self.budget_dock,
-                 self.feedback_dock, self.chat_dock, self.archive_dock):
+    for dock in (
+        self.binder_dock,
+        self.characters_dock,
+        self.plot_dock,
+        self.budget_dock,
+        self.feedback_dock,
+        self.chat_dock,
+        self.archive_dock,
+    ):
         view_menu.addAction(dock.toggleViewAction())
 
     toolbar = self.addToolBar(self.tr("Main"))

@@ -126,7 +126,8 @@ class ModifyDialog(QDialog):
 
     def checked(self) -> set[int]:
         return {
-            row for row in range(self.change_list.count())
+            row
+            for row in range(self.change_list.count())
             if self.change_list.item(row).checkState() == Qt.CheckState.Checked
         }
 

@@ -18,8 +18,9 @@ from writer_desktop.domain import Character
 class ProposalDialog(QDialog):
     """Streams the proposal in, then shows editable fields; Save returns the character."""
 
-    def __init__(self, title: str, character: Character, fields: list[str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, character: Character, fields: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(560, 480)
@@ -65,5 +66,7 @@ class ProposalDialog(QDialog):
         update: dict[str, object] = {}
         for name, edit in self.edits.items():
             text = edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
-            update[name] = [t.strip() for t in text.split(",") if t.strip()] if name == "traits" else text
+            update[name] = (
+                [t.strip() for t in text.split(",") if t.strip()] if name == "traits" else text
+            )
         return self.character.model_copy(update=update)

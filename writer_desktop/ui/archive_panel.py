@@ -49,6 +49,7 @@ class ArchivePanel(QWidget):
         pin_button = QPushButton(self.tr("Pin into the next prompts"))
         pin_button.clicked.connect(self.pin_selected)
         self.pinned = QListWidget()
+        self.pinned.setWordWrap(True)
         unpin_button = QPushButton(self.tr("Unpin"))
         unpin_button.clicked.connect(self.unpin_selected)
 

@@ -43,3 +43,22 @@ def test_recent_files_survive_a_corrupt_state_file(tmp_path):
     state = tmp_path / "recent.json"
     state.write_text("{oops")
     assert RecentFiles(state).paths() == []
+
+
+def test_failed_import_as_new_story_leaves_no_file(tmp_path, monkeypatch):
+    import pytest
+
+    from writer_desktop.manuscripts import ImportedChapter
+    from writer_desktop.services import ManuscriptService
+
+    service = ManuscriptService(StoryService(RecentFiles(tmp_path / "recent.json")))
+
+    def fail(_chapters):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(service, "import_into_current", fail)
+    target = tmp_path / "new.wstory"
+    with pytest.raises(OSError, match="disk full"):
+        service.import_as_new_story([ImportedChapter("One", "Words.")], target, "New")
+    assert not target.exists() and not service.stories.is_open
+    assert target not in service.stories.recent.paths()

@@ -62,3 +62,22 @@ def test_the_archive_is_off_without_a_path_and_says_how_to_turn_it_on(qtbot, wri
     assert "ARCHIVE_DB_PATH" in panel.status.text()
     assert not panel.query.isEnabled()
     assert panel.search("anything") is None
+
+
+def test_character_sheets_are_archived_and_filtered_by_kind(qtbot, archive_app):
+    from writer_desktop.domain import Character
+
+    archive_app.stories.save_character(
+        Character(name="Mara", role="keeper", bio="Kept the lighthouse for thirty years.")
+    )
+    panel = archive_app.window.archive
+    futures = archive_app.archive.index_story()
+    for future in futures:
+        future.result(timeout=60)
+    panel.kind.setCurrentIndex(panel.kind.findData("character"))
+    task = panel.search("who tends the light")
+    qtbot.waitUntil(
+        lambda: not task.thread.is_alive() and panel.results.count() > 0, timeout=30_000
+    )
+    assert {hit.metadata["kind"] for hit in panel.hits} == {"character"}
+    assert panel.hits[0].metadata["character"] == "Mara"

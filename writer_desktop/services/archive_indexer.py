@@ -89,13 +89,56 @@ class ArchiveIndexer:
         return future
 
     def index_story(self) -> list[Future]:
+        """Every chapter, character sheet and plot note of the open story."""
         futures = []
         for chapter in self.stories.chapters():
             assert chapter.id is not None
-            future = self.index_chapter(chapter.id, chapter.title, chapter.content)
-            if future is not None:
-                futures.append(future)
-        return futures
+            futures.append(self.index_chapter(chapter.id, chapter.title, chapter.content))
+        for character in self.stories.characters():
+            sheet = "\n".join(
+                part
+                for part in (
+                    f"{character.name} ({character.role})" if character.role else character.name,
+                    character.bio,
+                    character.goals,
+                    character.current_state,
+                    ", ".join(character.traits),
+                )
+                if part
+            )
+            futures.append(
+                self._index(
+                    f"character:{character.id}",
+                    sheet,
+                    {
+                        "kind": "character",
+                        "character": character.name,
+                        "chapter_title": f"Character: {character.name}",
+                    },
+                )
+            )
+        for element in self.stories.plot_elements():
+            futures.append(
+                self._index(
+                    f"plot:{element.id}",
+                    element.content,
+                    {"kind": "note", "chapter_title": f"Plot ({element.type})"},
+                )
+            )
+        return [f for f in futures if f is not None]
+
+    def _index(self, suffix: str, text: str, metadata: dict[str, str]) -> Future | None:
+        if not self.enabled or not self.stories.is_open:
+            return None
+        key = story_key(self.stories.store.path)
+        content_id = f"{key}:{suffix}"
+        metadata = {"story": key, "story_title": self.stories.title(), **metadata}
+
+        def work() -> int:
+            archive = self._service()
+            return archive.store_content_sync(content_id, text, metadata) if archive else 0
+
+        return self._executor.submit(work)
 
     def remove_chapter(self, chapter_id: int) -> None:
         if not self.enabled or not self.stories.is_open:

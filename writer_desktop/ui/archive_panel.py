@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,6 +42,14 @@ class ArchivePanel(QWidget):
         self.query = QLineEdit()
         self.query.setPlaceholderText(self.tr("Find a passage by what it is about…"))
         self.query.returnPressed.connect(lambda: self.search())
+        self.kind = QComboBox()
+        for label, kind in (
+            (self.tr("Everything"), ""),
+            (self.tr("Chapters"), "chapter"),
+            (self.tr("Characters"), "character"),
+            (self.tr("Plot notes"), "note"),
+        ):
+            self.kind.addItem(label, kind)
         search_button = QPushButton(self.tr("Search"))
         search_button.clicked.connect(lambda: self.search())
         self.results = QListWidget()
@@ -55,6 +64,7 @@ class ArchivePanel(QWidget):
 
         row = QHBoxLayout()
         row.addWidget(self.query, 1)
+        row.addWidget(self.kind)
         row.addWidget(search_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -126,7 +136,8 @@ class ArchivePanel(QWidget):
         if not query or not self.indexer.enabled:
             return None
         self._show_state(self.tr("Searching…"))
-        task = BackgroundTask(lambda: self.indexer.search(query), self)
+        kind = self.kind.currentData() or None
+        task = BackgroundTask(lambda: self.indexer.search(query, kind), self)
         task.finished.connect(self._show_hits)
         task.failed.connect(lambda exc: self._show_state(self.tr("Search failed: {0}").format(exc)))
         self.task = task.start()

@@ -21,6 +21,14 @@ from writer_desktop.domain import (
     Snapshot,
     Story,
 )
+from writer_desktop.storage.conversions import (
+    to_chapter,
+    to_character,
+    to_chat_message,
+    to_feedback,
+    to_plot_element,
+    to_snapshot,
+)
 from writer_desktop.storage.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate
 from writer_desktop.storage.orm import (
     ChapterRow,
@@ -183,14 +191,14 @@ class StoryStore:
     def chapters(self) -> list[Chapter]:
         with self._session() as session:
             rows = session.scalars(select(ChapterRow).order_by(ChapterRow.position))
-            return [_chapter(row) for row in rows]
+            return [to_chapter(row) for row in rows]
 
     def chapter(self, chapter_id: int) -> Chapter:
         with self._session() as session:
             row = session.get(ChapterRow, chapter_id)
             if row is None:
                 raise KeyError(chapter_id)
-            return _chapter(row)
+            return to_chapter(row)
 
     def add_chapter(self, title: str, content: str = "", outline: str = "") -> Chapter:
         with self._session() as session:
@@ -205,7 +213,7 @@ class StoryStore:
             session.add(row)
             session.flush()
             self._touch(session)
-            return _chapter(row)
+            return to_chapter(row)
 
     def save_chapter_text(self, chapter_id: int, content: str) -> None:
         with self._session() as session:
@@ -226,7 +234,7 @@ class StoryStore:
             session.add_all(rows)
             session.flush()
             self._touch(session)
-            return [_chapter(row) for row in rows]
+            return [to_chapter(row) for row in rows]
 
     def set_outline(self, chapter_id: int, outline: str) -> None:
         with self._session() as session:
@@ -257,7 +265,7 @@ class StoryStore:
     def characters(self) -> list[Character]:
         with self._session() as session:
             rows = session.scalars(select(CharacterRow).order_by(CharacterRow.position))
-            return [_character(row) for row in rows]
+            return [to_character(row) for row in rows]
 
     def save_character(self, character: Character) -> Character:
         """Insert a character without an id, or update the one with its id."""
@@ -274,7 +282,7 @@ class StoryStore:
                 for key, value in values.items():
                     setattr(row, key, value)
             session.flush()
-            return _character(row)
+            return to_character(row)
 
     def delete_character(self, character_id: int) -> None:
         with self._session() as session:
@@ -285,7 +293,7 @@ class StoryStore:
     def plot_elements(self) -> list[PlotElement]:
         with self._session() as session:
             rows = session.scalars(select(PlotElementRow).order_by(PlotElementRow.position))
-            return [_plot_element(row) for row in rows]
+            return [to_plot_element(row) for row in rows]
 
     def save_plot_element(self, element: PlotElement) -> PlotElement:
         values = element.model_dump(exclude={"id", "metadata"})
@@ -302,7 +310,7 @@ class StoryStore:
                 for key, value in values.items():
                     setattr(row, key, value)
             session.flush()
-            return _plot_element(row)
+            return to_plot_element(row)
 
     def delete_plot_element(self, element_id: int) -> None:
         with self._session() as session:
@@ -317,7 +325,7 @@ class StoryStore:
             )
             session.add(row)
             session.flush()
-            return _snapshot(row)
+            return to_snapshot(row)
 
     def snapshots(self, chapter_id: int) -> list[Snapshot]:
         with self._session() as session:
@@ -326,7 +334,7 @@ class StoryStore:
                 .where(SnapshotRow.chapter_id == chapter_id)
                 .order_by(SnapshotRow.id.desc())
             )
-            return [_snapshot(row) for row in rows]
+            return [to_snapshot(row) for row in rows]
 
     # -- feedback and chat -----------------------------------------------------------------
 
@@ -337,7 +345,7 @@ class StoryStore:
             )
             session.add(row)
             session.flush()
-            return _feedback(row)
+            return to_feedback(row)
 
     def feedback(self, chapter_id: int, agent: str | None = None) -> list[Feedback]:
         """Newest first."""
@@ -346,7 +354,7 @@ class StoryStore:
             if agent is not None:
                 query = query.where(FeedbackRow.agent == agent)
             rows = session.scalars(query.order_by(FeedbackRow.id.desc()))
-            return [_feedback(row) for row in rows]
+            return [to_feedback(row) for row in rows]
 
     def add_chat_message(self, conversation: int, role: str, content: str) -> ChatMessage:
         with self._session() as session:
@@ -355,7 +363,7 @@ class StoryStore:
             )
             session.add(row)
             session.flush()
-            return _chat_message(row)
+            return to_chat_message(row)
 
     def chat_messages(self, conversation: int) -> list[ChatMessage]:
         with self._session() as session:
@@ -364,7 +372,7 @@ class StoryStore:
                 .where(ChatMessageRow.conversation == conversation)
                 .order_by(ChatMessageRow.id)
             )
-            return [_chat_message(row) for row in rows]
+            return [to_chat_message(row) for row in rows]
 
     def conversations(self) -> list[int]:
         with self._session() as session:
@@ -397,73 +405,3 @@ class StoryStore:
                     created_at=_now(),
                 )
             )
-
-
-# -- conversion between rows and domain models (the only place that does it) ---------------
-
-
-def _chapter(row: ChapterRow) -> Chapter:
-    return Chapter(
-        id=row.id,
-        position=row.position,
-        title=row.title,
-        content=row.content,
-        outline=row.outline,
-        updated_at=row.updated_at,
-    )
-
-
-def _character(row: CharacterRow) -> Character:
-    return Character(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        bio=row.bio,
-        goals=row.goals,
-        current_state=row.current_state,
-        traits=list(row.traits or []),
-    )
-
-
-def _plot_element(row: PlotElementRow) -> PlotElement:
-    return PlotElement(
-        id=row.id,
-        type=row.type,
-        content=row.content,
-        priority=row.priority,  # type: ignore[arg-type]
-        tags=list(row.tags or []),
-        metadata=dict(row.extra or {}),
-    )
-
-
-def _snapshot(row: SnapshotRow) -> Snapshot:
-    return Snapshot(
-        id=row.id,
-        chapter_id=row.chapter_id,
-        content=row.content,
-        reason=row.reason,
-        created_at=row.created_at,
-    )
-
-
-def _feedback(row: FeedbackRow) -> Feedback:
-    return Feedback(
-        id=row.id,
-        chapter_id=row.chapter_id,
-        agent=row.agent,
-        character_name=row.character_name,
-        content=row.content,
-        scores=row.scores,
-        model=row.model,
-        created_at=row.created_at,
-    )
-
-
-def _chat_message(row: ChatMessageRow) -> ChatMessage:
-    return ChatMessage(
-        id=row.id,
-        conversation=row.conversation,
-        role=row.role,  # type: ignore[arg-type]
-        content=row.content,
-        created_at=row.created_at,
-    )

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -38,7 +37,6 @@ from writer_desktop.ui.plot_panel import PlotPanel
 
 log = logging.getLogger(__name__)
 
-STORY_FILTER = "Writer Assistant stories (*.wstory);;All files (*)"
 # Whatever the typing rhythm, unsaved text is never older than this.
 AUTOSAVE_MAX_LATENCY_S = 1.5
 
@@ -152,13 +150,6 @@ class MainWindow(QMainWindow):
 
     # -- story files -----------------------------------------------------------------------
 
-    def new_story_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("New story"), str(Path.home()), STORY_FILTER
-        )
-        if path:
-            self.new_story(Path(path))
-
     def new_story(self, path: Path, title: str | None = None) -> bool:
         self.save_current_chapter()
         try:
@@ -170,13 +161,6 @@ class MainWindow(QMainWindow):
         self._refresh_story()
         return True
 
-    def open_story_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open story"), str(Path.home()), STORY_FILTER
-        )
-        if path:
-            self.open_story(Path(path))
-
     def open_story(self, path: Path) -> bool:
         self.save_current_chapter()
         try:
@@ -187,33 +171,12 @@ class MainWindow(QMainWindow):
         self._refresh_story()
         return True
 
-    def save_as_dialog(self) -> None:
-        if not self.stories.is_open:
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save story as"), str(Path.home()), STORY_FILTER
-        )
-        if path:
-            self.save_current_chapter()
-            try:
-                self.stories.save_as(Path(path))
-            except (OSError, StoryFileError) as exc:
-                self._error(self.tr("Cannot save the story"), str(exc))
-            self._refresh_story()
-
     def close_story(self) -> None:
         self.ai.abandon()
         self.ai.distill.cancel_all()
         self.save_current_chapter()
         self.stories.close()
         self._refresh_story()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.stories.recent.paths():
-            action = self.recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_story(p))
-        self.recent_menu.setEnabled(bool(self.recent_menu.actions()))
 
     def _refresh_story(self) -> None:
         is_open = self.stories.is_open
@@ -407,15 +370,6 @@ class MainWindow(QMainWindow):
         self.manuscripts.refresh()
 
     # -- settings, state, closing ----------------------------------------------------------
-
-    def open_settings(self) -> None:
-        from writer_desktop.ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.paths.settings_file, self)
-        if dialog.exec():
-            self.statusBar().showMessage(
-                self.tr("Settings saved. Model settings apply the next time the app starts."), 8000
-            )
 
     def _restore_window_state(self) -> None:
         geometry = self._window_state.value("geometry")

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 
+from writer_desktop.ui import story_dialogs
+
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
@@ -14,14 +16,20 @@ def build_menus(self: MainWindow) -> None:
     bar = self.menuBar()
     file_menu = bar.addMenu(self.tr("&File"))
     self.new_action = self._action(
-        self.tr("&New story…"), self.new_story_dialog, QKeySequence.StandardKey.New
+        self.tr("&New story…"),
+        lambda: story_dialogs.new_story_dialog(self),
+        QKeySequence.StandardKey.New,
     )
     self.open_action = self._action(
-        self.tr("&Open…"), self.open_story_dialog, QKeySequence.StandardKey.Open
+        self.tr("&Open…"),
+        lambda: story_dialogs.open_story_dialog(self),
+        QKeySequence.StandardKey.Open,
     )
     self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
     self.save_as_action = self._action(
-        self.tr("Save &As…"), self.save_as_dialog, QKeySequence.StandardKey.SaveAs
+        self.tr("Save &As…"),
+        lambda: story_dialogs.save_as_dialog(self),
+        QKeySequence.StandardKey.SaveAs,
     )
     self.save_action = self._action(
         self.tr("&Save"), self.save_current_chapter, QKeySequence.StandardKey.Save
@@ -29,7 +37,9 @@ def build_menus(self: MainWindow) -> None:
     self.close_action = self._action(
         self.tr("&Close story"), self.close_story, QKeySequence.StandardKey.Close
     )
-    self.settings_action = self._action(self.tr("Se&ttings…"), self.open_settings)
+    self.settings_action = self._action(
+        self.tr("Se&ttings…"), lambda: story_dialogs.open_settings(self)
+    )
     quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
     file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
     for action in (self.save_action, self.save_as_action, self.close_action):
@@ -40,7 +50,7 @@ def build_menus(self: MainWindow) -> None:
     file_menu.addAction(self.settings_action)
     file_menu.addSeparator()
     file_menu.addAction(quit_action)
-    self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+    self.recent_menu.aboutToShow.connect(lambda: story_dialogs.fill_recent_menu(self))
 
     edit_menu = bar.addMenu(self.tr("&Edit"))
     undo = self._action(self.tr("&Undo"), self.editor.undo, QKeySequence.StandardKey.Undo)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +32,7 @@ from writer_desktop.ui.chapter_editor import ChapterEditor
 from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.chat_pane import ChatPane
 from writer_desktop.ui.feedback_panes import FeedbackPanes
+from writer_desktop.ui.find_bar import FindBar
 from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_paths
 from writer_desktop.ui.menus import build_menus
 from writer_desktop.ui.plot_panel import PlotPanel
@@ -64,7 +66,14 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.editor = ChapterEditor()
-        self.setCentralWidget(self.editor)
+        self.find_bar = FindBar(self.editor)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.editor, 1)
+        column.addWidget(self.find_bar)
+        self.setCentralWidget(central)
         self.binder = Binder()
         self.characters = CharacterPanel(stories)
         self.plot = PlotPanel(stories)

@@ -60,6 +60,14 @@ def build_menus(self: MainWindow) -> None:
     self.editor.undoAvailable.connect(undo.setEnabled)
     self.editor.redoAvailable.connect(redo.setEnabled)
     edit_menu.addActions([undo, redo])
+    edit_menu.addSeparator()
+    find = self._action(
+        self.tr("&Find…"), lambda: self.find_bar.open(), QKeySequence.StandardKey.Find
+    )
+    replace = self._action(
+        self.tr("Find and &replace…"), lambda: self.find_bar.open(replace=True), "Ctrl+H"
+    )
+    edit_menu.addActions([find, replace])
 
     chapter_menu = bar.addMenu(self.tr("&Chapter"))
     self.add_chapter_action = self._action(

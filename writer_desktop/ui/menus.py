@@ -81,6 +81,10 @@ def build_menus(self: MainWindow) -> None:
         [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
     )
     chapter_menu.addSeparator()
+    self.history_action = self._action(
+        self.tr("&History…"), lambda: story_dialogs.chapter_history(self), "Ctrl+Shift+H"
+    )
+    chapter_menu.addAction(self.history_action)
     chapter_menu.addAction(self.manuscripts.export_chapter_action)
 
     ai_menu = bar.addMenu(self.tr("&AI"))

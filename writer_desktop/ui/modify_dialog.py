@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from writer_desktop.inference import GenerationResult
 from writer_desktop.services.revision import Change, apply_changes, diff_changes
+from writer_desktop.ui.diff_html import diff_html
 
 CONTEXT_CHARS = 30
 
@@ -89,7 +88,7 @@ class ModifyDialog(QDialog):
         self.stream.hide()
         self.diff_view.show()
         self.change_list.show()
-        self.diff_view.setHtml(self._diff_html())
+        self.diff_view.setHtml(diff_html(self.passage, self.changes))
         for change in self.changes:
             before = self.passage[max(0, change.start - CONTEXT_CHARS) : change.start]
             item = QListWidgetItem(
@@ -108,19 +107,6 @@ class ModifyDialog(QDialog):
     def fail(self, message: str) -> None:
         self.stop_button.setEnabled(False)
         self.status.setText(self.tr("The rewrite failed: {0}").format(message))
-
-    def _diff_html(self) -> str:
-        parts = []
-        position = 0
-        for change in self.changes:
-            parts.append(html.escape(self.passage[position : change.start]))
-            if change.old:
-                parts.append(f'<s style="background:#fdd">{html.escape(change.old)}</s>')
-            if change.new:
-                parts.append(f'<span style="background:#dfd">{html.escape(change.new)}</span>')
-            position = change.end
-        parts.append(html.escape(self.passage[position:]))
-        return "<div style='white-space: pre-wrap'>" + "".join(parts) + "</div>"
 
     # -- the decision ----------------------------------------------------------------------
 

@@ -62,3 +62,31 @@ def open_settings(window: MainWindow) -> None:
         window.statusBar().showMessage(
             window.tr("Settings saved. Model settings apply the next time the app starts."), 8000
         )
+
+
+def chapter_history(window: MainWindow) -> None:
+    """Compare the chapter with its snapshots; restoring is one undo step, and the text it
+    replaces is kept as a snapshot first."""
+    from writer_desktop.ui.history_dialog import HistoryDialog
+
+    chapter_id = window.editor.chapter_id
+    if chapter_id is None or window.editor.ai_insertion_active:
+        return
+    window.save_current_chapter()
+    current = window.editor.toPlainText()
+    title = window.binder.currentItem().text() if window.binder.currentItem() else ""
+    dialog = HistoryDialog(title, current, window.stories.snapshots(chapter_id), window)
+    window.history_dialog = dialog
+
+    def restore() -> None:
+        if dialog.chosen is None or window.editor.chapter_id != chapter_id:
+            return
+        window.stories.snapshot_chapter(chapter_id, current, "before restoring a snapshot")
+        window.editor.replace_range(0, len(current), dialog.chosen.content)
+        window.save_current_chapter()
+        window.statusBar().showMessage(
+            window.tr("Restored the version of {0}.").format(dialog.chosen.created_at), 8000
+        )
+
+    dialog.accepted.connect(restore)
+    dialog.open()

@@ -2,44 +2,46 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from pydantic import BaseModel
+
 from writer_desktop.domain import Chapter, Character, ChatMessage, Feedback, PlotElement, Snapshot
-from writer_desktop.storage.orm import (
-    ChapterRow,
-    CharacterRow,
-    ChatMessageRow,
-    FeedbackRow,
-    PlotElementRow,
-    SnapshotRow,
-)
+from writer_desktop.storage.orm import Base, PlotElementRow
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
-def to_chapter(row: ChapterRow) -> Chapter:
-    return Chapter(
-        id=row.id,
-        position=row.position,
-        title=row.title,
-        content=row.content,
-        outline=row.outline,
-        updated_at=row.updated_at,
-    )
+def to_model(model: type[Model], row: Base) -> Model:
+    """Domain models and rows share field names; pydantic reads the row's attributes."""
+    return model.model_validate(row, from_attributes=True)
 
 
-def to_character(row: CharacterRow) -> Character:
-    return Character(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        bio=row.bio,
-        goals=row.goals,
-        current_state=row.current_state,
-        traits=list(row.traits or []),
-    )
+def to_chapter(row: Base) -> Chapter:
+    return to_model(Chapter, row)
+
+
+def to_character(row: Base) -> Character:
+    return to_model(Character, row)
+
+
+def to_snapshot(row: Base) -> Snapshot:
+    return to_model(Snapshot, row)
+
+
+def to_feedback(row: Base) -> Feedback:
+    return to_model(Feedback, row)
+
+
+def to_chat_message(row: Base) -> ChatMessage:
+    return to_model(ChatMessage, row)
 
 
 def to_plot_element(row: PlotElementRow) -> PlotElement:
+    # The one field named differently: "metadata" is reserved on SQLAlchemy models.
     return PlotElement(
         id=row.id,
-        type=row.type,
+        type=row.type,  # type: ignore[arg-type]
         content=row.content,
         priority=row.priority,  # type: ignore[arg-type]
         tags=list(row.tags or []),
@@ -47,34 +49,7 @@ def to_plot_element(row: PlotElementRow) -> PlotElement:
     )
 
 
-def to_snapshot(row: SnapshotRow) -> Snapshot:
-    return Snapshot(
-        id=row.id,
-        chapter_id=row.chapter_id,
-        content=row.content,
-        reason=row.reason,
-        created_at=row.created_at,
-    )
-
-
-def to_feedback(row: FeedbackRow) -> Feedback:
-    return Feedback(
-        id=row.id,
-        chapter_id=row.chapter_id,
-        agent=row.agent,
-        character_name=row.character_name,
-        content=row.content,
-        scores=row.scores,
-        model=row.model,
-        created_at=row.created_at,
-    )
-
-
-def to_chat_message(row: ChatMessageRow) -> ChatMessage:
-    return ChatMessage(
-        id=row.id,
-        conversation=row.conversation,
-        role=row.role,  # type: ignore[arg-type]
-        content=row.content,
-        created_at=row.created_at,
-    )
+def plot_element_values(element: PlotElement) -> dict:
+    values = element.model_dump(exclude={"id", "metadata"})
+    values["extra"] = element.metadata
+    return values

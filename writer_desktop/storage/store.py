@@ -22,6 +22,7 @@ from writer_desktop.domain import (
     Story,
 )
 from writer_desktop.storage.conversions import (
+    plot_element_values,
     to_chapter,
     to_character,
     to_chat_message,
@@ -164,6 +165,22 @@ class StoryStore:
         with self._sessions() as session, session.begin():
             yield session
 
+    def _upsert(self, row_class, row_id: int | None, values: dict):
+        """A new row at the end of its list, or the existing row with new values."""
+        with self._session() as session:
+            if row_id is None:
+                last = session.scalar(select(func.max(row_class.position)))
+                row = row_class(position=(last or 0) + 1, **values)
+                session.add(row)
+            else:
+                row = session.get(row_class, row_id)
+                if row is None:
+                    raise KeyError(row_id)
+                for key, value in values.items():
+                    setattr(row, key, value)
+            session.flush()
+            return row
+
     def _touch(self, session: Session) -> None:
         session.execute(update(StoryRow).values(updated_at=_now()))
 
@@ -269,20 +286,8 @@ class StoryStore:
 
     def save_character(self, character: Character) -> Character:
         """Insert a character without an id, or update the one with its id."""
-        values = character.model_dump(exclude={"id"})
-        with self._session() as session:
-            if character.id is None:
-                last = session.scalar(select(func.max(CharacterRow.position)))
-                row = CharacterRow(position=(last or 0) + 1, **values)
-                session.add(row)
-            else:
-                row = session.get(CharacterRow, character.id)
-                if row is None:
-                    raise KeyError(character.id)
-                for key, value in values.items():
-                    setattr(row, key, value)
-            session.flush()
-            return to_character(row)
+        row = self._upsert(CharacterRow, character.id, character.model_dump(exclude={"id"}))
+        return to_character(row)
 
     def delete_character(self, character_id: int) -> None:
         with self._session() as session:
@@ -296,21 +301,8 @@ class StoryStore:
             return [to_plot_element(row) for row in rows]
 
     def save_plot_element(self, element: PlotElement) -> PlotElement:
-        values = element.model_dump(exclude={"id", "metadata"})
-        values["extra"] = element.metadata
-        with self._session() as session:
-            if element.id is None:
-                last = session.scalar(select(func.max(PlotElementRow.position)))
-                row = PlotElementRow(position=(last or 0) + 1, **values)
-                session.add(row)
-            else:
-                row = session.get(PlotElementRow, element.id)
-                if row is None:
-                    raise KeyError(element.id)
-                for key, value in values.items():
-                    setattr(row, key, value)
-            session.flush()
-            return to_plot_element(row)
+        row = self._upsert(PlotElementRow, element.id, plot_element_values(element))
+        return to_plot_element(row)
 
     def delete_plot_element(self, element_id: int) -> None:
         with self._session() as session:

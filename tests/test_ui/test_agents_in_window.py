@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 
 from tests.conftest import wait_for_model
-from writer_desktop.domain import Character
+from writer_desktop.domain import RATER_ASPECTS, Character
 
 pytestmark = pytest.mark.model
 
@@ -36,14 +36,7 @@ def test_review_chapter_fills_all_three_panes_and_keeps_them(qtbot, ready):
     assert panes["editor_review"].text.toPlainText().strip()
     assert panes["character_feedback"].history[0].character_name == "Mara"
     rater = panes["rater_feedback"]
-    assert set(rater.chart.current) == {
-        "overall",
-        "prose",
-        "pacing",
-        "characters",
-        "dialogue",
-        "engagement",
-    }
+    assert set(rater.chart.current) == set(RATER_ASPECTS)
     assert rater.history_combo.count() == 1
 
 

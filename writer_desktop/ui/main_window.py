@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
         self._words_timer.setInterval(250)
-        self._words_timer.timeout.connect(self._update_word_counts)
+        self._words_timer.timeout.connect(self.refresh_counts)
 
         build_menus(self)
         self.editor.textChanged.connect(self._on_text_changed)
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
             str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
         self._restore_window_state()
-        self._refresh_story()
+        self.reload_story()
 
     # -- building --------------------------------------------------------------------------
 
@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
             self._error(self.tr("Cannot create the story"), str(exc))
             return False
         self.stories.add_chapter(self.tr("Chapter 1"))
-        self._refresh_story()
+        self.reload_story()
         return True
 
     def open_story(self, path: Path) -> bool:
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         except StoryFileError as exc:
             self._error(self.tr("Cannot open the story"), str(exc))
             return False
-        self._refresh_story()
+        self.reload_story()
         return True
 
     def close_story(self) -> None:
@@ -185,9 +185,9 @@ class MainWindow(QMainWindow):
         self.ai.distill.cancel_all()
         self.save_current_chapter()
         self.stories.close()
-        self._refresh_story()
+        self.reload_story()
 
-    def _refresh_story(self) -> None:
+    def reload_story(self) -> None:
         is_open = self.stories.is_open
         for action in (
             self.save_action,
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
                 )
             )
             self.setWindowTitle(self.tr("Writer Assistant"))
-            self._update_word_counts()
+            self.refresh_counts()
             self.ai.refresh()
             return
         self.setWindowTitle(f"{self.stories.title()} — Writer Assistant")
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         if chapters:
             assert chapters[0].id is not None
             self.binder.select_chapter(chapters[0].id)
-        self._update_word_counts()
+        self.refresh_counts()
         self.ai.refresh()
         self.story_opened.emit(str(self.stories.path))
 
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
             if chapter.outline
             else self.tr("Write here…")
         )
-        self._update_word_counts()
+        self.refresh_counts()
         self.ai.refresh()
         self.feedback.reload(chapter_id)
 
@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
         self.binder.remove_chapter(chapter_id)
         if self.binder.count():
             self.show_chapter(self.binder.current_chapter_id())
-        self._update_word_counts()
+        self.refresh_counts()
         self.ai.refresh()
 
     def _on_chapter_renamed(self, chapter_id: int, title: str) -> None:
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         self._dirty_since = None
         self.chapter_saved.emit(chapter_id)
 
-    def _update_word_counts(self) -> None:
+    def refresh_counts(self) -> None:
         if not self.stories.is_open:
             self.words_label.setText("")
             return
@@ -341,12 +341,6 @@ class MainWindow(QMainWindow):
                 f"{chapter_words:,}", f"{self.stories.story_words():,}"
             )
         )
-
-    def refresh_counts(self) -> None:
-        self._update_word_counts()
-
-    def reload_story(self) -> None:
-        self._refresh_story()
 
     # -- manuscripts dropped on the window --------------------------------------------------
 

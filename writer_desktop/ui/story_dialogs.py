@@ -43,7 +43,7 @@ def save_as_dialog(window: MainWindow) -> None:
             window.stories.save_as(Path(path))
         except (OSError, StoryFileError) as exc:
             window._error(window.tr("Cannot save the story"), str(exc))
-        window._refresh_story()
+        window.reload_story()
 
 
 def fill_recent_menu(window: MainWindow) -> None:

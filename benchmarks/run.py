@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import statistics
@@ -102,9 +103,11 @@ def bench_generation(trials: int = 3) -> dict[str, float]:
     The raw runs go in a child process: two Llama objects in one process each keep an
     OpenMP pool whose idle spinning slows the other on two cores, which the app never does.
     """
-    from writer_desktop.config import load_settings
-    from writer_desktop.inference import GenerationJob, InferenceWorker
+    from writer_desktop.config import AppPaths, load_settings
+    from writer_desktop.inference import GenerationJob
     from writer_desktop.selftest import wait_until
+    from writer_desktop.services import build_core
+    from writer_desktop.ui.app import gui_event_loop
 
     app = _qt_app()
     settings = load_settings(None, env_file=None).settings
@@ -117,29 +120,32 @@ def bench_generation(trials: int = 3) -> dict[str, float]:
         )
         return float(out.stdout.strip().splitlines()[-1])
 
-    worker = InferenceWorker(settings)
-    loaded: list[str] = []
-    worker.model_loaded.connect(loaded.append)
-    worker.start()
-    wait_until(lambda: bool(loaded), 120)
+    core = build_core(settings, AppPaths.under(Path(tempfile.mkdtemp(prefix="bench-"))))
+    loop = gui_event_loop(app)
+    core.start(loop)
+    wait_until(lambda: core.engine.state != "loading", 120)
     stamps: list[float] = []
-    done: list[object] = []
-    worker.token_received.connect(lambda _id, _text: stamps.append(time.perf_counter()))
-    worker.job_finished.connect(lambda _id, result: done.append(result))
+
+    async def stream() -> None:
+        generation = core.jobs.generate(
+            GenerationJob(messages=GEN_PROMPT, max_tokens=GEN_TOKENS, temperature=0.0), None
+        )
+        async for _token in generation:  # the tokens as a window receives them
+            stamps.append(time.perf_counter())
+        await generation.result()
 
     def app_rate() -> float:
         stamps.clear()
-        done.clear()
-        worker.submit(GenerationJob(messages=GEN_PROMPT, max_tokens=GEN_TOKENS, temperature=0.0))
-        wait_until(lambda: bool(done), 120)
-        app.processEvents()
+        task = asyncio.ensure_future(stream())
+        wait_until(task.done, 120)
+        task.result()
         return _decode_rate(stamps)
 
     raw_rates, app_rates = [], []
     for _ in range(trials):  # interleaved, so machine noise hits both alike
         raw_rates.append(raw_rate())
         app_rates.append(app_rate())
-    worker.shutdown()
+    core.shutdown()
     raw_tps, app_tps = statistics.median(raw_rates), statistics.median(app_rates)
     return {
         "gen_tokens_per_s_raw": round(raw_tps, 1),
@@ -223,11 +229,20 @@ def bench_autosave(runs: int = 20) -> dict[str, float]:
     return {"autosave_150k_ms": round(statistics.median(samples), 2)}
 
 
-def _big_story(root: Path, words: int = 150_000):
-    from writer_desktop.domain import Character, PlotElement
-    from writer_desktop.services import RecentFiles, StoryService
+def _core(root: Path, settings=None, make_runner=None):
+    """The Core as the app builds it, with its folders under `root`."""
+    from writer_desktop.config import AppPaths, load_settings
+    from writer_desktop.services import build_core
 
-    stories = StoryService(RecentFiles(root / "recent.json"))
+    settings = settings or load_settings(None, env_file=None).settings
+    paths = AppPaths.under(root / "home")
+    return build_core(settings, paths, make_runner) if make_runner else build_core(settings, paths)
+
+
+def _big_story(core, root: Path, words: int = 150_000):
+    from writer_desktop.domain import Character, PlotElement
+
+    stories = core.stories
     stories.new_story(root / "big.wstory", "Big")
     for text in _story_of(words, 30):
         chapter = stories.add_chapter()
@@ -241,15 +256,11 @@ def _big_story(root: Path, words: int = 150_000):
 
 def bench_context(runs: int = 10) -> dict[str, float]:
     """Assembling a writer prompt over a 150,000-word story, cold and warm caches."""
-    from writer_desktop.agents import PromptLibrary
-    from writer_desktop.config import load_settings
-    from writer_desktop.services import ContextService
-
-    settings = load_settings(None, env_file=None).settings
     with tempfile.TemporaryDirectory() as tmp:
-        stories = _big_story(Path(tmp))
+        core = _core(Path(tmp))
+        stories = _big_story(core, Path(tmp))
         chapter_id = stories.chapters()[-1].id
-        context = ContextService(stories, settings, PromptLibrary())
+        context = core.context
         context.counter  # noqa: B018 - load the tokenizer outside the timing
         started = time.perf_counter()
         context.assemble("writer", chapter_id, "role", "task", reserve_tokens=2000)
@@ -292,8 +303,8 @@ def bench_prefix_reuse() -> dict[str, float]:
 
     settings = Settings.model_validate({"llm_n_ctx": 8192, "context_max_tokens": 4000})
     with tempfile.TemporaryDirectory() as tmp:
-        stories = _big_story(Path(tmp), words=6_000)
-        story = stories.store.story()
+        stories = _big_story(_core(Path(tmp)), Path(tmp), words=6_000)
+        story = stories.story()
         chapter_id = story.chapters[-1].id
         stories.close()
     manager = ContextManager(
@@ -335,11 +346,10 @@ def bench_prefix_reuse() -> dict[str, float]:
 def bench_review() -> dict[str, float]:
     """'Review chapter' (editor, character, rater on one model, sharing the prompt prefix)
     against the same three agents each run cold (nothing cached) over the same chapter."""
-    from writer_desktop.agents import PromptLibrary
     from writer_desktop.config import Settings
     from writer_desktop.domain import Character
-    from writer_desktop.inference import BlockingRunner, LlamaBackend
-    from writer_desktop.services import AgentService, ContextService, DistillService
+    from writer_desktop.inference import LlamaBackend
+    from writer_desktop.services import blocking_runner
 
     # Greedy sampling: both runs generate the very same tokens, so only the prompt differs.
     settings = Settings.model_validate(
@@ -351,22 +361,21 @@ def bench_review() -> dict[str, float]:
         }
     )
     with tempfile.TemporaryDirectory() as tmp:
-        stories = _big_story(Path(tmp), words=2_400)  # one chapter of about 2,400 words
-        chapter_id = stories.chapters()[-1].id
-        mara = stories.save_character(Character(name="Mara", role="keeper"))
-        prompts = PromptLibrary()
         backend = LlamaBackend(settings)
         backend.load()
-        runner = BlockingRunner(backend)
-        context = ContextService(stories, settings, prompts)
-        agents = AgentService(
-            stories,
-            runner,
-            prompts,
-            settings,
-            context,
-            DistillService(stories, runner, prompts, settings),
-        )
+        core = _core(Path(tmp), settings, blocking_runner(backend))
+        stories = _big_story(core, Path(tmp), words=2_400)  # one chapter of about 2,400 words
+        chapter_id = stories.chapters()[-1].id
+        mara = stories.save_character(Character(name="Mara", role="keeper"))
+        agents, context = core.agents, core.context
+
+        async def feedback(operation: str, limit: int | None) -> int:
+            run = await agents.feedback(operation, chapter_id, mara, max_tokens=limit)
+            async for _token in run:
+                pass
+            await run.result()
+            assert run.generated is not None
+            return run.generated.completion_tokens
 
         def review(cold: bool) -> tuple[float, list[int]]:
             started = time.perf_counter()
@@ -375,16 +384,15 @@ def bench_review() -> dict[str, float]:
                 if cold:
                     backend.llama.reset()  # forget the evaluated prompt: a cold start
                 limit = None if operation == "rater_feedback" else 48
-                run = agents.feedback(operation, chapter_id, mara, max_tokens=limit)
-                tokens.append(runner.results[run.job_id].completion_tokens)
+                tokens.append(asyncio.run(feedback(operation, limit)))
             return time.perf_counter() - started, tokens
 
         backend.llama.reset()
         shared_seconds, shared_tokens = review(cold=False)
         cold_seconds, cold_tokens = review(cold=True)
         prefix = context.last_prompt.report.prompt_tokens if context.last_prompt else 0
+        core.shutdown()
         backend.close()
-        stories.close()
     return {
         "review_prompt_tokens": prefix,
         "review_shared_s": round(shared_seconds, 2),
@@ -417,7 +425,6 @@ def _prose_docx(path: Path, words: int, chapters: int, seed: int = 7) -> None:
 
 def bench_import() -> dict[str, float]:
     """Reading, splitting and storing a 1 MB .docx as a new story."""
-    from writer_desktop.services import ManuscriptService, RecentFiles, StoryService
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -428,7 +435,8 @@ def bench_import() -> dict[str, float]:
             words = int(words * 1_050_000 / path.stat().st_size)
             _prose_docx(path, words, 40)
         size_mb = path.stat().st_size / 1e6
-        service = ManuscriptService(StoryService(RecentFiles(root / "recent.json")))
+        core = _core(root)
+        service = core.manuscripts
         started = time.perf_counter()
         preview = service.read(path)
         service.import_as_new_story(preview.chapters, root / "novel.wstory", "Novel")

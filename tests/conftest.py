@@ -6,13 +6,51 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
+import asyncio  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Coroutine, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from writer_desktop.config import AppPaths, Settings, load_settings, setting_names  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _qt_asyncio_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    from writer_desktop.ui.app import close_event_loop, gui_event_loop
+
+    loop = gui_event_loop(qapp)
+    asyncio.events._set_running_loop(None)  # running only inside the tests that ask for it
+    yield loop
+    close_event_loop(loop)
+
+
+@pytest.fixture
+def gui_loop(_qt_asyncio_loop) -> Iterator[asyncio.AbstractEventLoop]:
+    """The app's qasync loop, running over Qt's for this test: qtbot's waits serve asyncio
+    tasks too, and service tests drive coroutines with run_async(). Other tests keep a
+    thread with no running loop, so asyncio.run() works in them."""
+    asyncio.events._set_running_loop(_qt_asyncio_loop)
+    yield _qt_asyncio_loop
+    asyncio.events._set_running_loop(None)
+
+
+def run_async(work: Coroutine, timeout_s: float = 120.0):
+    """Drive `work` to its end on the session's loop (the loop is always 'running': Qt's
+    event processing is what moves it on)."""
+    from PySide6.QtCore import QCoreApplication
+
+    task = asyncio.ensure_future(work)
+    deadline = time.monotonic() + timeout_s
+    while not task.done():
+        if time.monotonic() > deadline:
+            task.cancel()
+            raise TimeoutError(f"{work!r} did not finish in {timeout_s} s")
+        QCoreApplication.processEvents()
+        time.sleep(0.001)
+    return task.result()
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +108,7 @@ def make_app(qtbot, paths: AppPaths, settings: Settings, problems=None):
 
 
 @pytest.fixture
-def writer_app(qtbot, paths, settings, message_boxes) -> Iterator:
+def writer_app(qtbot, gui_loop, paths, settings, message_boxes) -> Iterator:
     """The real app on a temporary story, with the real default model loading behind it."""
     app = make_app(qtbot, paths, settings)
     assert app.window.new_story(paths.data_dir / "story.wstory", "Test story")

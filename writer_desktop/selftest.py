@@ -86,7 +86,7 @@ def _run(tokens: int, timeout_s: float, say: Callable[[str], None]) -> int:
             app.ai.generation_finished.connect(results.append)
             app.ai.generation_failed.connect(results.append)
             if app.ai.continue_chapter(max_tokens=tokens) is None:
-                say(f"self-test failed: Continue is unavailable ({app.ai._why_not()})")
+                say(f"self-test failed: Continue is unavailable ({app.ai.why_not_editor()})")
                 return 1
             if not wait_until(lambda: bool(results), timeout_s):
                 say("self-test failed: the generation did not finish in time")

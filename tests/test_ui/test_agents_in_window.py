@@ -45,7 +45,7 @@ def test_each_pane_stops_alone(qtbot, ready, operation):
     pane = ready.window.feedback.panes[operation]
     done = []
     pane.finished.connect(done.append)
-    ready.worker.token_received.connect(lambda *_: pane.stop())
+    pane.text.textChanged.connect(pane.stop)
     assert pane.start(max_tokens=400) is not None
     assert pane.stop_button.isEnabled()
     qtbot.waitUntil(lambda: bool(done), timeout=60_000)
@@ -136,7 +136,7 @@ def test_regenerate_bio_replaces_only_the_bio(qtbot, ready):
 def test_chat_answers_and_keeps_the_conversation(qtbot, ready):
     chat = ready.window.chat
     assert chat.send("Who is Mara?", max_tokens=24) is not None
-    qtbot.waitUntil(lambda: chat.run is None, timeout=60_000)
-    messages = ready.stories.store.chat_messages(chat.conversation)
+    qtbot.waitUntil(lambda: chat.task is None, timeout=60_000)
+    messages = ready.stories.chat_messages(chat.conversation)
     assert [m.role for m in messages] == ["user", "assistant"]
     assert messages[1].content in chat.transcript.toPlainText()

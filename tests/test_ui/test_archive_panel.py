@@ -35,12 +35,10 @@ def test_saved_chapters_are_found_by_meaning_and_pinned_into_the_prompt(qtbot, a
     qtbot.keyClicks(window.editor, KITCHEN)
     window.save_current_chapter()
     panel._index_dirty()  # what the 3-second timer does
-    qtbot.waitUntil(lambda: not archive_app.archive.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: not archive_app.core.archive.busy, timeout=60_000)
 
     task = panel.search("a violent tempest at sea")
-    qtbot.waitUntil(
-        lambda: not task.thread.is_alive() and panel.results.count() > 0, timeout=30_000
-    )
+    qtbot.waitUntil(lambda: task.done() and panel.results.count() > 0, timeout=30_000)
     assert panel.hits[0].metadata["chapter_title"] == "Chapter 1"
     assert "Chapter 1" in panel.results.item(0).text()
 
@@ -54,7 +52,7 @@ def test_saved_chapters_are_found_by_meaning_and_pinned_into_the_prompt(qtbot, a
     assert "From Chapter 1: The gale tore at the lighthouse" in prompt.shared
     panel.pinned.setCurrentRow(0)
     panel.unpin_selected()
-    assert archive_app.archive.pinned == []
+    assert archive_app.core.archive.pinned == []
 
 
 def test_the_archive_is_off_without_a_path_and_says_how_to_turn_it_on(qtbot, writer_app):
@@ -71,13 +69,11 @@ def test_character_sheets_are_archived_and_filtered_by_kind(qtbot, archive_app):
         Character(name="Mara", role="keeper", bio="Kept the lighthouse for thirty years.")
     )
     panel = archive_app.window.archive
-    futures = archive_app.archive.index_story()
+    futures = archive_app.core.archive.index_story()
     for future in futures:
         future.result(timeout=60)
     panel.kind.setCurrentIndex(panel.kind.findData("character"))
     task = panel.search("who tends the light")
-    qtbot.waitUntil(
-        lambda: not task.thread.is_alive() and panel.results.count() > 0, timeout=30_000
-    )
+    qtbot.waitUntil(lambda: task.done() and panel.results.count() > 0, timeout=30_000)
     assert {hit.metadata["kind"] for hit in panel.hits} == {"character"}
     assert panel.hits[0].metadata["character"] == "Mara"

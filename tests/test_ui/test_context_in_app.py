@@ -55,12 +55,12 @@ def test_old_chapters_are_summarised_in_the_background_and_used_next_time(
             app.ai.continue_chapter(max_tokens=8)
         report = window.budget.prompt.report
         assert report.needs_summary, "the earlier chapters should not fit in 1024 tokens"
-        qtbot.waitUntil(lambda: app.distill.pending == 0, timeout=120_000)
-        assert len(app.stories.store.summaries("chapter")) == len(report.needs_summary)
+        qtbot.waitUntil(lambda: app.core.distill.pending == 0, timeout=120_000)
+        assert len(app.stories.summaries("chapter")) == len(report.needs_summary)
 
         with qtbot.waitSignal(app.ai.generation_finished, timeout=60_000):
             assert app.ai.continue_chapter(max_tokens=8) is not None, (
-                app.ai._why_not(),
+                app.ai.why_not_editor(),
                 window.statusBar().currentMessage(),
             )
         again = window.budget.prompt

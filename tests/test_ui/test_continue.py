@@ -6,7 +6,6 @@ import pytest
 
 from tests.conftest import make_app, wait_for_model
 from writer_desktop.config import Settings
-from writer_desktop.storage import StoryStore
 
 OPENING = "Mara climbed the lighthouse stairs as the storm came in."
 
@@ -14,11 +13,7 @@ pytestmark = pytest.mark.model
 
 
 def _saved_text(app) -> str:
-    store = StoryStore.open(app.stories.path)
-    try:
-        return store.chapters()[0].content
-    finally:
-        store.close()
+    return app.stories.chapters()[0].content
 
 
 def _continue(qtbot, app, max_tokens: int):
@@ -34,7 +29,7 @@ def test_continue_streams_into_the_editor_and_undo_removes_it(qtbot, writer_app)
     assert writer_app.ai.continue_action.isEnabled()
 
     streamed: list[str] = []
-    writer_app.worker.token_received.connect(lambda _id, text: streamed.append(text))
+    writer_app.ai.token_streamed.connect(streamed.append)
     result = _continue(qtbot, writer_app, max_tokens=24)
 
     text = window.editor.toPlainText()
@@ -56,12 +51,12 @@ def test_stop_mid_stream_leaves_a_consistent_chapter(qtbot, writer_app):
     wait_for_model(qtbot, writer_app)
     tokens: list[str] = []
 
-    def stop_after_four(_id, text):
+    def stop_after_four(text):
         tokens.append(text)
         if len(tokens) == 4:
             writer_app.ai.stop()
 
-    writer_app.worker.token_received.connect(stop_after_four)
+    writer_app.ai.token_streamed.connect(stop_after_four)
     result = _continue(qtbot, writer_app, max_tokens=300)
 
     assert result.cancelled
@@ -83,12 +78,12 @@ def test_switching_chapter_mid_stream_keeps_text_out_of_the_other_chapter(qtbot,
     wait_for_model(qtbot, writer_app)
     switched: list[bool] = []
 
-    def switch_away(_id, _text):
+    def switch_away(_text):
         if not switched:
             switched.append(True)
             window.binder.setCurrentRow(1)
 
-    writer_app.worker.token_received.connect(switch_away)
+    writer_app.ai.token_streamed.connect(switch_away)
     _continue(qtbot, writer_app, max_tokens=200)
     assert window.editor.toPlainText() == ""  # chapter 2 got nothing
     assert _saved_text(writer_app).startswith(OPENING)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from writer_desktop.ui import story_dialogs
-
 
 def test_restore_a_snapshot_keeps_the_replaced_text_and_undoes_in_one_step(qtbot, writer_app):
     window = writer_app.window
@@ -15,8 +13,8 @@ def test_restore_a_snapshot_keeps_the_replaced_text_and_undoes_in_one_step(qtbot
     qtbot.keyClicks(window.editor, "Second draft, much worse.")
     window.save_current_chapter()
 
-    story_dialogs.chapter_history(window)
-    dialog = window.history_dialog
+    window.dialogs.chapter_history()
+    dialog = window.dialogs.history_dialog
     assert dialog.list.count() == 1 and "test" in dialog.list.item(0).text()
     shown = dialog.view.toPlainText()  # the snapshot against the text now, word by word
     assert "First" in shown and "Second" in shown and "line-through" in dialog.view.toHtml()
@@ -32,8 +30,8 @@ def test_restore_a_snapshot_keeps_the_replaced_text_and_undoes_in_one_step(qtbot
 
 
 def test_history_of_a_chapter_without_snapshots_says_so(qtbot, writer_app):
-    story_dialogs.chapter_history(writer_app.window)
-    dialog = writer_app.window.history_dialog
+    writer_app.window.dialogs.chapter_history()
+    dialog = writer_app.window.dialogs.history_dialog
     assert dialog.list.count() == 0
     dialog.restore_selected()
     assert dialog.chosen is None

@@ -77,7 +77,7 @@ def test_unreadable_file_gets_a_message_and_changes_nothing(
     task = writer_app.window.manuscripts.import_file(bad)
     qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10_000)
     assert "not a Word" in message_boxes.shown[-1][1]
-    assert not task.thread.is_alive()
+    assert task.done()
     assert len(writer_app.stories.chapters()) == 1
 
 

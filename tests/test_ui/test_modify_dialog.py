@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from writer_desktop.inference import GenerationResult
 from writer_desktop.ui.modify_dialog import ModifyDialog
 
 PASSAGE = "Mara walked to the door. She was tired.\n"
 REWRITE = "Mara ran to the door. She was exhausted."
 
 
-def _result(text: str, cancelled: bool = False) -> GenerationResult:
-    return GenerationResult(
-        1, text, 10, 10, 0.1, 0.01, cancelled, "cancelled" if cancelled else "stop", "m"
-    )
+def _result(text: str, cancelled: bool = False) -> tuple[str, bool]:
+    return text, cancelled
 
 
 def test_only_checked_changes_are_applied(qtbot):
@@ -24,7 +21,7 @@ def test_only_checked_changes_are_applied(qtbot):
     dialog.decided.connect(decided.append)
     for token in ("Mara ran", " to the door.", " She was exhausted."):
         dialog.add_token(token)
-    dialog.finish(_result(REWRITE))
+    dialog.finish(*_result(REWRITE))
     assert dialog.change_list.count() == 2
     assert "walked" in dialog.diff_view.toPlainText() and "ran" in dialog.diff_view.toPlainText()
     dialog.change_list.item(0).setCheckState(Qt.CheckState.Unchecked)
@@ -38,7 +35,7 @@ def test_reject_decides_nothing_and_an_empty_rewrite_offers_nothing(qtbot):
     qtbot.addWidget(dialog)
     decided = []
     dialog.decided.connect(decided.append)
-    dialog.finish(_result("   "))
+    dialog.finish(*_result("   "))
     assert not dialog.accept_all_button.isEnabled()
     assert "no rewrite" in dialog.status.text()
     dialog.reject_all()
@@ -48,5 +45,5 @@ def test_reject_decides_nothing_and_an_empty_rewrite_offers_nothing(qtbot):
 def test_a_stopped_rewrite_says_so(qtbot):
     dialog = ModifyDialog(PASSAGE, "x")
     qtbot.addWidget(dialog)
-    dialog.finish(_result("Mara ran", cancelled=True))
+    dialog.finish(*_result("Mara ran", cancelled=True))
     assert "stopped early" in dialog.status.text()

@@ -1,4 +1,4 @@
-"""llama-cpp-python behind one worker thread: jobs in, tokens and results out as signals."""
+"""llama-cpp-python behind one worker thread: jobs in, tokens and results out by callback."""
 
 from writer_desktop.inference.backend import (
     GenerationJob,
@@ -9,6 +9,7 @@ from writer_desktop.inference.backend import (
     resolve_model_path,
 )
 from writer_desktop.inference.blocking import BlockingRunner
+from writer_desktop.inference.runner import JobCallbacks, JobRunner
 from writer_desktop.inference.worker import InferenceWorker
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "GenerationJob",
     "GenerationResult",
     "InferenceWorker",
+    "JobCallbacks",
+    "JobRunner",
     "LlamaBackend",
     "ModelLoadError",
     "default_model_path",

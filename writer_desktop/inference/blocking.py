@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
-from writer_desktop.inference.backend import GenerationJob, GenerationResult, LlamaBackend
+from writer_desktop.inference.backend import GenerationJob, LlamaBackend
+from writer_desktop.inference.runner import JobCallbacks
 
 
 class BlockingRunner:
-    """Satisfies the services' JobRunner; submit() returns when the job is done."""
+    """Satisfies JobRunner; submit() returns when the job is done and its callbacks ran."""
 
-    def __init__(
-        self, backend: LlamaBackend, on_token: Callable[[int, str], None] | None = None
-    ) -> None:
+    def __init__(self, backend: LlamaBackend) -> None:
         self.backend = backend
-        self.on_token = on_token or (lambda _id, _text: None)
-        self.results: dict[int, GenerationResult] = {}
         self._ids = itertools.count(1)
 
-    def submit(self, job: GenerationJob) -> int:
+    def submit(self, job: GenerationJob, callbacks: JobCallbacks) -> int:
         job.id = next(self._ids)
-        self.results[job.id] = self.backend.run(job, lambda text: self.on_token(job.id, text))
+        callbacks.on_started()
+        try:
+            result = self.backend.run(job, callbacks.on_token)
+        except Exception as exc:  # as the worker does: a failed job is reported, not raised
+            callbacks.on_failed(f"{type(exc).__name__}: {exc}")
+        else:
+            callbacks.on_finished(result)
         return job.id
 
     def cancel(self, job_id: int) -> None:

@@ -1,10 +1,13 @@
-"""AgentService: every agent operation as a call that assembles context and queues a job,
-and what becomes of each result."""
+"""AgentService: every agent operation as an awaitable call that assembles the context,
+queues a job for the open story and returns an AgentRun: its tokens as an async stream, and
+`await run.result()` for what the operation produced (written into the story that asked for
+it, and only that one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,53 +25,72 @@ from writer_desktop.domain import (
     Feedback,
     Rating,
 )
-from writer_desktop.inference.backend import GenerationJob, GenerationResult
+from writer_desktop.inference import GenerationJob, GenerationResult
 from writer_desktop.services.context_service import ContextService
 from writer_desktop.services.distill_service import DistillService
-from writer_desktop.services.story_service import StoryService
+from writer_desktop.services.errors import AgentOutputError
+from writer_desktop.services.jobs import Generation, JobService
+from writer_desktop.services.story_service import StoryService, StorySession
 
 CHAT_HISTORY_TURNS = 6
-
-
-class JobRunner(Protocol):
-    """Where jobs go: the inference worker, or anything that runs them the same way."""
-
-    def submit(self, job: GenerationJob) -> int: ...
-
-    def cancel(self, job_id: int) -> None: ...
-
-
-class AgentOutputError(Exception):
-    """The model's answer could not be used; the message is meant for the author."""
+T = TypeVar("T")
 
 
 @dataclass
-class AgentRun:
-    """A queued operation: enough to route its tokens and finish it."""
+class AgentRun(Generic[T]):
+    """A started operation. `async for token in run` streams the answer; `await
+    run.result()` finishes it: the operation's value, written into the story it belongs to
+    (StoryChangedError if that story was closed meanwhile; JobFailedError if the model
+    failed). Cancel with run.cancel() or by cancelling the task that awaits it."""
 
-    job_id: int
     operation: str
     chapter_id: int | None
     prompt: AssembledPrompt
+    session: StorySession
+    generation: Generation
+    stories: StoryService = field(repr=False)
+    finish: Callable[[GenerationResult], T] = field(repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
+    generated: GenerationResult | None = None
+
+    def __aiter__(self) -> Generation:
+        return self.generation.__aiter__()
+
+    async def result(self) -> T:
+        self.generated = await self.generation.result()
+        self.stories.require(self.session)
+        return self.finish(self.generated)
+
+    def cancel(self) -> None:
+        self.generation.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.generation.cancelled
 
 
 def _not_current_chapter(element: object) -> bool:
     return not (isinstance(element, ChapterContext) and element.is_current)
 
 
+def _same(result: GenerationResult) -> GenerationResult:
+    return result
+
+
 class AgentService:
+    """The agents' operations for the open story: writing, feedback, the bible, chat."""
+
     def __init__(
         self,
         stories: StoryService,
-        runner: JobRunner,
+        jobs: JobService,
         prompts: PromptLibrary,
         settings: Settings,
         context: ContextService,
         distill: DistillService,
     ) -> None:
         self.stories = stories
-        self.runner = runner
+        self.jobs = jobs
         self.prompts = prompts
         self.settings = settings
         self.context = context
@@ -76,11 +98,12 @@ class AgentService:
 
     # -- the one way every operation starts ------------------------------------------------
 
-    def start(
+    async def start(
         self,
         operation: str,
         chapter_id: int | None,
         values: dict[str, str],
+        finish: Callable[[GenerationResult], T],
         *,
         reserve_tokens: int | None = None,
         max_tokens: int | None = None,
@@ -88,8 +111,10 @@ class AgentService:
         custom_filters: tuple = (),
         schema: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
-    ) -> AgentRun:
-        """Raises ContextBudgetError when the context cannot fit."""
+    ) -> AgentRun[T]:
+        """Assemble, queue, and return the run. Raises ContextBudgetError when the context
+        cannot fit, StoryFileError when no story is open."""
+        session = self.stories.session
         op = OPERATIONS[operation]
         params = self.settings.endpoint(op.endpoint)
         max_tokens = max_tokens or params.max_tokens
@@ -112,31 +137,36 @@ class AgentService:
             operation=operation,
             response_format={"type": "json_object", "schema": schema} if schema else None,
         )
-        job_id = self.runner.submit(job)
+        generation = self.jobs.generate(job, session)
         self.distill.queue(prompt.report.needs_summary)
-        return AgentRun(job_id, operation, chapter_id, prompt, extra or {})
-
-    def cancel(self, run: AgentRun) -> None:
-        self.runner.cancel(run.job_id)
+        return AgentRun(
+            operation, chapter_id, prompt, session, generation, self.stories, finish, extra or {}
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
-    def continue_chapter(
+    async def continue_chapter(
         self, chapter_id: int, current_text: str, max_tokens: int | None = None
-    ) -> AgentRun:
-        """Save the text, queue a continuation, keep a snapshot of what it continues."""
+    ) -> AgentRun[GenerationResult]:
+        """Save the text, queue a continuation, keep a snapshot of what it continues. The
+        caller inserts the tokens where the chapter ends."""
         self.stories.save_chapter_text(chapter_id, current_text)
         chapter = self.stories.chapter(chapter_id)
-        run = self.start(
-            "continue_chapter", chapter_id, {"chapter_title": chapter.title}, max_tokens=max_tokens
+        run = await self.start(
+            "continue_chapter",
+            chapter_id,
+            {"chapter_title": chapter.title},
+            _same,
+            max_tokens=max_tokens,
         )
         self.stories.snapshot_chapter(chapter_id, current_text, "before Continue chapter")
         return run
 
-    def generate_chapter(
+    async def generate_chapter(
         self, instructions: str = "", chapter_id: int | None = None, max_tokens: int | None = None
-    ) -> AgentRun:
-        """Write a chapter: into an outline-only chapter given, else into a new one."""
+    ) -> AgentRun[GenerationResult]:
+        """Write a chapter: into the outline-only chapter given, else into a new one
+        (run.extra["new_chapter"])."""
         chapter = self.stories.chapter(chapter_id) if chapter_id else self.stories.add_chapter()
         assert chapter.id is not None
         values = {
@@ -145,46 +175,50 @@ class AgentService:
             "instructions": instructions or "(none)",
         }
         requests = [instructions] if instructions.strip() else None
-        return self.start(
+        return await self.start(
             "generate_chapter",
             chapter.id,
             values,
+            _same,
             requests=requests,
             max_tokens=max_tokens,
             extra={"new_chapter": chapter},
         )
 
-    def modify(
+    async def modify(
         self,
         chapter_id: int,
         full_text: str,
         passage: str,
         instruction: str,
         max_tokens: int | None = None,
-    ) -> AgentRun:
+    ) -> AgentRun[GenerationResult]:
         """Rewrite `passage` (the chapter or a selection) by an instruction."""
         self.stories.save_chapter_text(chapter_id, full_text)
         self.stories.snapshot_chapter(chapter_id, full_text, f"before Modify: {instruction}")
         values = {"instruction": instruction, "passage": passage.strip()}
         # The passage is in the task already: the chapter need not be in the context twice.
-        return self.start(
+        return await self.start(
             "modify_chapter",
             chapter_id,
             values,
+            _same,
             max_tokens=max_tokens,
             custom_filters=(_not_current_chapter,),
             extra={"passage": passage},
         )
 
-    def flesh_out(
+    async def flesh_out(
         self, chapter_id: int, full_text: str, passage: str, max_tokens: int | None = None
-    ) -> AgentRun:
+    ) -> AgentRun[GenerationResult]:
+        """Expand `passage`; the caller puts the tokens in its place."""
         self.stories.save_chapter_text(chapter_id, full_text)
         self.stories.snapshot_chapter(chapter_id, full_text, "before Flesh out")
-        return self.start(
+        return await self.start(
             "flesh_out",
             chapter_id,
             {"passage": passage.strip()},
+            _same,
             max_tokens=max_tokens,
             custom_filters=(_not_current_chapter,),
             extra={"passage": passage},
@@ -198,17 +232,19 @@ class AgentService:
             self.settings.endpoint(OPERATIONS[op].endpoint).max_tokens for op in REVIEW_OPERATIONS
         )
 
-    def feedback(
+    async def feedback(
         self,
         operation: str,
         chapter_id: int,
         character: Character | None = None,
         max_tokens: int | None = None,
-    ) -> AgentRun:
-        """Editor review, Character feedback (needs `character`) or Rater feedback."""
+    ) -> AgentRun[Feedback | None]:
+        """Editor review, Character feedback (needs `character`) or Rater feedback. The
+        result is kept with the chapter (None when stopped); a rating is checked against
+        its schema (AgentOutputError)."""
         chapter = self.stories.chapter(chapter_id)
         values = {"chapter_title": chapter.title}
-        extra: dict[str, Any] = {}
+        character_name = ""
         if operation == "character_feedback":
             if character is None:
                 raise ValueError("Character feedback needs a character")
@@ -218,69 +254,79 @@ class AgentService:
                 "character_state": character.current_state or "as the chapter leaves you",
                 "character_goals": character.goals or "what you have always wanted",
             }
-            extra["character_name"] = character.name
-        return self.start(
+            character_name = character.name
+
+        def record(result: GenerationResult) -> Feedback | None:
+            if result.cancelled:
+                return None
+            scores = None
+            if operation == "rater_feedback":
+                scores = parse_rating(result.text).model_dump()
+            return self.stories.add_feedback(
+                Feedback(
+                    chapter_id=chapter_id,
+                    agent=OPERATIONS[operation].agent,
+                    character_name=character_name,
+                    content=result.text.strip(),
+                    scores=scores,
+                    model=result.model_name,
+                )
+            )
+
+        return await self.start(
             operation,
             chapter_id,
             values,
+            record,
             reserve_tokens=self.review_reserve(),
             max_tokens=max_tokens,
-            extra=extra,
-        )
-
-    def record_feedback(self, run: AgentRun, result: GenerationResult) -> Feedback:
-        """Keep the result with its chapter; a rating is checked against its schema."""
-        scores = None
-        if run.operation == "rater_feedback":
-            scores = parse_rating(result.text).model_dump()
-        assert run.chapter_id is not None
-        return self.stories.store.add_feedback(
-            Feedback(
-                chapter_id=run.chapter_id,
-                agent=OPERATIONS[run.operation].agent,
-                character_name=run.extra.get("character_name", ""),
-                content=result.text.strip(),
-                scores=scores,
-                model=result.model_name,
-            )
+            extra={"character_name": character_name},
         )
 
     def history(self, chapter_id: int, agent: str) -> list[Feedback]:
-        return self.stories.store.feedback(chapter_id, agent)
+        """Earlier feedback of one agent for a chapter, newest first."""
+        return self.stories.feedback(chapter_id, agent)
 
     # -- the story bible -------------------------------------------------------------------
 
-    def character_details(self, character: Character, chapter_id: int | None) -> AgentRun:
-        return self.start(
+    async def character_details(
+        self, character: Character, chapter_id: int | None
+    ) -> AgentRun[CharacterDetails]:
+        """Proposed details for a character (nothing is saved: the author decides)."""
+        return await self.start(
             "character_details",
             chapter_id,
             {"character_name": character.name, "known": _known(character)},
+            lambda result: parse_character_details(result.text),
             requests=[f"About {character.name}"],
-            extra={"character": character},
         )
 
-    def regenerate_bio(self, character: Character, chapter_id: int | None) -> AgentRun:
-        return self.start(
+    async def regenerate_bio(self, character: Character, chapter_id: int | None) -> AgentRun[str]:
+        """A proposed new bio (nothing is saved: the author decides)."""
+        return await self.start(
             "regenerate_bio",
             chapter_id,
             {"character_name": character.name, "known": _known(character)},
+            lambda result: result.text.strip(),
             requests=[f"About {character.name}"],
-            extra={"character": character},
         )
 
-    def chapter_outlines(self, count: int, chapter_id: int | None) -> AgentRun:
+    async def chapter_outlines(self, count: int, chapter_id: int | None) -> AgentRun[list[Chapter]]:
+        """Plan `count` chapters; the result adds them as outline-only chapters at the end
+        of the binder of the story that asked (none when stopped)."""
         chapters = self.stories.chapters()
         last = chapters[-1].title if chapters else "the beginning"
-        return self.start(
+        return await self.start(
             "chapter_outlines",
             chapter_id,
             {"count": str(count), "last_title": last},
+            self._add_outlines,
             schema=outlines_schema(count),
-            extra={"count": count},
         )
 
-    def add_outlines(self, result: GenerationResult) -> list[Chapter]:
-        """Outline-only chapters at the end of the binder."""
+    def _add_outlines(self, result: GenerationResult) -> list[Chapter]:
+        if result.cancelled:
+            return []
         try:
             outlines = ChapterOutlines.model_validate_json(result.text)
         except ValidationError as exc:
@@ -289,28 +335,49 @@ class AgentService:
         for item in outlines.chapters:
             chapter = self.stories.add_chapter(item.title.strip() or None)
             assert chapter.id is not None
-            self.stories.store.set_outline(chapter.id, item.outline.strip())
+            self.stories.set_outline(chapter.id, item.outline.strip())
             added.append(self.stories.chapter(chapter.id))
         return added
 
     # -- chat ------------------------------------------------------------------------------
 
-    def chat(self, conversation: int, question: str, chapter_id: int | None) -> AgentRun:
-        history = self.stories.store.chat_messages(conversation)[-CHAT_HISTORY_TURNS:]
-        self.stories.store.add_chat_message(conversation, "user", question)
+    async def chat(
+        self,
+        conversation: int,
+        question: str,
+        chapter_id: int | None,
+        max_tokens: int | None = None,
+    ) -> AgentRun[ChatMessage | None]:
+        """Ask about the manuscript; the question is kept at once, the answer when it ends
+        (in the story that asked)."""
+        history = self.stories.chat_messages(conversation)[-CHAT_HISTORY_TURNS:]
+        self.stories.add_chat_message(conversation, "user", question)
         lines = [f"{'Author' if m.role == 'user' else 'You'}: {m.content}" for m in history]
         values = {"history": "\n".join(lines), "question": question}
-        return self.start(
-            "chat", chapter_id, values, requests=[question], extra={"conversation": conversation}
+
+        def record(result: GenerationResult) -> ChatMessage | None:
+            if not result.text.strip():
+                return None
+            return self.stories.add_chat_message(conversation, "assistant", result.text.strip())
+
+        return await self.start(
+            "chat",
+            chapter_id,
+            values,
+            record,
+            max_tokens=max_tokens,
+            requests=[question],
+            extra={"conversation": conversation},
         )
 
-    def record_chat_reply(self, run: AgentRun, result: GenerationResult) -> ChatMessage:
-        return self.stories.store.add_chat_message(
-            run.extra["conversation"], "assistant", result.text.strip()
-        )
+    def conversations(self) -> list[int]:
+        return self.stories.conversations()
+
+    def chat_messages(self, conversation: int) -> list[ChatMessage]:
+        return self.stories.chat_messages(conversation)
 
     def new_conversation(self) -> int:
-        conversations = self.stories.store.conversations()
+        conversations = self.stories.conversations()
         return (conversations[-1] + 1) if conversations else 1
 
 

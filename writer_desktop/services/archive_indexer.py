@@ -3,6 +3,7 @@ into the next prompts."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import threading
@@ -34,7 +35,10 @@ class ArchiveIndexer:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
         self._lock = threading.Lock()
         self._pending: dict[int, Future] = {}
+        self._queued: set[Future] = set()
         self.pinned: list[tuple[str, str]] = []  # (label, text) for the next prompts
+        # Indexing queued for a story that is closed or switched is dropped, not run.
+        stories.on_closing(lambda _session: self._cancel_pending())
 
     @property
     def enabled(self) -> bool:
@@ -66,7 +70,7 @@ class ArchiveIndexer:
         """Archive one chapter's text (replacing what the archive had of it)."""
         if not self.enabled or not self.stories.is_open:
             return None
-        key = story_key(self.stories.store.path)
+        key = story_key(self._story_path())
         metadata = {
             "story": key,
             "story_title": self.stories.title(),
@@ -82,7 +86,7 @@ class ArchiveIndexer:
                 return 0
             return archive.store_content_sync(content_id, text, metadata)
 
-        future = self._executor.submit(work)
+        future = self._submit(work)
         with self._lock:
             self._pending[chapter_id] = future
         future.add_done_callback(lambda _f: self._forget(chapter_id, future))
@@ -130,7 +134,7 @@ class ArchiveIndexer:
     def _index(self, suffix: str, text: str, metadata: dict[str, str]) -> Future | None:
         if not self.enabled or not self.stories.is_open:
             return None
-        key = story_key(self.stories.store.path)
+        key = story_key(self._story_path())
         content_id = f"{key}:{suffix}"
         metadata = {"story": key, "story_title": self.stories.title(), **metadata}
 
@@ -138,19 +142,44 @@ class ArchiveIndexer:
             archive = self._service()
             return archive.store_content_sync(content_id, text, metadata) if archive else 0
 
-        return self._executor.submit(work)
+        return self._submit(work)
 
     def remove_chapter(self, chapter_id: int) -> None:
         if not self.enabled or not self.stories.is_open:
             return
-        content_id = f"{story_key(self.stories.store.path)}:chapter:{chapter_id}"
+        content_id = f"{story_key(self._story_path())}:chapter:{chapter_id}"
 
         def work() -> None:
             archive = self._service()
             if archive is not None:
                 archive.delete_content_sync(content_id)
 
-        self._executor.submit(work)
+        self._submit(work)
+
+    def _submit(self, work) -> Future:
+        future = self._executor.submit(work)
+        with self._lock:
+            self._queued.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future) -> None:
+        with self._lock:
+            self._queued.discard(future)
+
+    def _story_path(self) -> Path:
+        path = self.stories.path
+        assert path is not None
+        return path
+
+    def _cancel_pending(self) -> None:
+        with self._lock:
+            pending = list(self._queued)
+            self._queued.clear()
+            self._pending.clear()
+        for future in pending:
+            future.cancel()
+        self.pinned.clear()
 
     def _forget(self, chapter_id: int, future: Future) -> None:
         with self._lock:
@@ -171,10 +200,19 @@ class ArchiveIndexer:
         archive = self._service()
         if archive is None:
             return []
-        where: dict[str, str] = {"story": story_key(self.stories.store.path)}
+        where: dict[str, str] = {"story": story_key(self._story_path())}
         if kind:
             where["kind"] = kind
         return archive.search_sync(query, n_results=n_results, where=where)
+
+    async def find(self, query: str, kind: str | None = None, n_results: int = SEARCH_RESULTS):
+        """search() off the event loop; StoryChangedError if the story changed meanwhile."""
+        if not self.stories.is_open:
+            return []
+        session = self.stories.session
+        hits = await asyncio.to_thread(self.search, query, kind, n_results)
+        self.stories.require(session)
+        return hits
 
     def pin(self, label: str, text: str) -> None:
         if (label, text) not in self.pinned:

@@ -68,10 +68,10 @@ class ContextService:
         custom_filters: tuple = (),
     ) -> AssembledPrompt:
         """Raises ContextBudgetError when the context cannot fit."""
-        story = self.stories.store.story()
+        story = self.stories.story()
         container = container_from_story(story, chapter_id, requests)
         container.plot_elements.extend(self.pinned())
-        summaries = self.stories.store.summaries()
+        summaries = self.stories.summaries()
 
         def lookup(kind: str, text: str) -> str | None:
             return summaries.get((kind, content_hash(text)))

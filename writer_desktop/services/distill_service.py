@@ -2,45 +2,52 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import logging
 
 from writer_desktop.agents import PromptLibrary, distill_messages
 from writer_desktop.config import Settings
-from writer_desktop.inference.backend import GenerationJob, GenerationResult
+from writer_desktop.inference import GenerationJob
 from writer_desktop.services.context_service import content_hash
-from writer_desktop.services.story_service import StoryService
+from writer_desktop.services.errors import JobFailedError
+from writer_desktop.services.jobs import Generation, JobService, Listeners
+from writer_desktop.services.story_service import StoryService, StorySession
 
-if TYPE_CHECKING:
-    from writer_desktop.services.agent_service import JobRunner
+log = logging.getLogger(__name__)
 
 BACKGROUND_PRIORITY = 10
 KIND_OF = {"chapter": "chapter", "summary": "chapter", "character": "character", "plot": "plot"}
 
 
 class DistillService:
+    """Queues a summary job per text the context engine could not fit whole; each summary is
+    saved into the story that asked for it, or dropped if that story was closed."""
+
     def __init__(
-        self, stories: StoryService, runner: JobRunner, prompts: PromptLibrary, settings: Settings
+        self, stories: StoryService, jobs: JobService, prompts: PromptLibrary, settings: Settings
     ) -> None:
         self.stories = stories
-        self.runner = runner
+        self.jobs = jobs
         self.prompts = prompts
         self.settings = settings
-        self._jobs: dict[int, tuple[str, str]] = {}
+        self._queued: dict[tuple[str, str], asyncio.Task] = {}
+        self.changed: Listeners[[int]] = Listeners()  # summaries still pending
 
     @property
     def pending(self) -> int:
-        return len(self._jobs)
+        return len(self._queued)
 
-    def queue(self, needs: list[tuple[str, str]]) -> list[int]:
-        """Queue a summary for each (kind, text) not yet summarised or queued."""
+    def queue(self, needs: list[tuple[str, str]]) -> list[asyncio.Task]:
+        """Queue a summary for each (kind, text) not yet summarised or queued; runs on the
+        event loop (the tasks save what comes back)."""
         if not self.stories.is_open:
             return []
-        stored = self.stories.store.summaries()
-        queued = set(self._jobs.values())
-        job_ids = []
+        session = self.stories.session
+        stored = self.stories.summaries()
+        tasks = []
         for kind, text in needs:
             key = (kind, content_hash(text))
-            if key in stored or key in queued or kind not in KIND_OF:
+            if key in stored or key in self._queued or kind not in KIND_OF:
                 continue
             temperature = getattr(self.settings, f"distill_{KIND_OF[kind]}_temperature")
             job = GenerationJob(
@@ -50,24 +57,33 @@ class DistillService:
                 operation="distill",
                 priority=BACKGROUND_PRIORITY,
             )
-            job_id = self.runner.submit(job)
-            self._jobs[job_id] = key
-            queued.add(key)
-            job_ids.append(job_id)
-        return job_ids
+            generation = self.jobs.generate(job, session)
+            task = asyncio.get_running_loop().create_task(
+                self._save_when_done(key, generation, session)
+            )
+            self._queued[key] = task
+            tasks.append(task)
+        if tasks:
+            self.changed.emit(self.pending)
+        return tasks
 
-    def owns(self, job_id: int) -> bool:
-        return job_id in self._jobs
-
-    def finished(self, job_id: int, result: GenerationResult) -> None:
-        kind, digest = self._jobs.pop(job_id)
+    async def _save_when_done(
+        self, key: tuple[str, str], generation: Generation, session: StorySession
+    ) -> None:
+        try:
+            result = await generation.result()
+        except JobFailedError as exc:
+            log.warning("summary failed: %s", exc)
+            return
+        finally:
+            self._queued.pop(key, None)
+            self.changed.emit(self.pending)
         summary = result.text.strip()
-        if summary and not result.cancelled and self.stories.is_open:
-            self.stories.store.save_summary(kind, digest, summary, result.model_name)
+        if summary and not result.cancelled and self.stories.is_current(session):
+            kind, digest = key
+            self.stories.save_summary(kind, digest, summary, result.model_name)
 
-    def failed(self, job_id: int) -> None:
-        self._jobs.pop(job_id, None)
-
-    def cancel_all(self) -> None:
-        for job_id in list(self._jobs):
-            self.runner.cancel(job_id)
+    async def wait(self) -> None:
+        """Until every queued summary is saved or dropped."""
+        while self._queued:
+            await asyncio.gather(*self._queued.values(), return_exceptions=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ class ImportPreview:
 
 
 class ManuscriptService:
+    """Manuscript files in (read, preview, import) and out (export) for the open story."""
+
     def __init__(self, stories: StoryService) -> None:
         self.stories = stories
 
@@ -39,13 +42,13 @@ class ManuscriptService:
             raise ManuscriptError(f"{path.name} holds no text to import.")
         return ImportPreview(path, chapters)
 
+    async def preview(self, path: Path) -> ImportPreview:
+        """read() on a thread: a long novel does not stall the caller's loop."""
+        return await asyncio.to_thread(self.read, path)
+
     def import_into_current(self, chapters: list[ImportedChapter]) -> list[Chapter]:
         """Append the chapters to the open story in one transaction."""
-        added = self.stories.store.add_chapters([(c.title, c.content) for c in chapters])
-        for chapter in added:
-            assert chapter.id is not None
-            self.stories.note_chapter_words(chapter.id, chapter.words)
-        return added
+        return self.stories.add_chapters([(c.title, c.content) for c in chapters])
 
     def import_as_new_story(
         self, chapters: list[ImportedChapter], story_path: Path, title: str

@@ -1,14 +1,40 @@
-"""StoryService: the open story and every change the author makes to it."""
+"""StoryService: the open story and every change the author makes to it. The only door to
+the story file: other services and the widgets reach storage through it."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from writer_desktop.domain import Chapter, Character, PlotElement, Snapshot, word_count
+from writer_desktop.domain import (
+    Chapter,
+    Character,
+    ChatMessage,
+    Feedback,
+    PlotElement,
+    Snapshot,
+    Story,
+    word_count,
+)
+from writer_desktop.services.errors import StoryChangedError
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.storage import StoryFileError, StoryStore
 
+log = logging.getLogger(__name__)
+
 STORY_SUFFIX = ".wstory"
+
+
+@dataclass(frozen=True)
+class StorySession:
+    """One opening of one story file. Work started for a story carries its session; the
+    result is written only if that session is still the open one."""
+
+    serial: int
+    path: Path
 
 
 class StoryService:
@@ -18,6 +44,8 @@ class StoryService:
         self.recent = recent
         self._store: StoryStore | None = None
         self._words: dict[int, int] = {}
+        self._serial = 0
+        self._closing: list[Callable[[StorySession], None]] = []
 
     # -- files -----------------------------------------------------------------------------
 
@@ -30,10 +58,29 @@ class StoryService:
         return self._store.path if self._store else None
 
     @property
-    def store(self) -> StoryStore:
+    def _open_store(self) -> StoryStore:
         if self._store is None:
             raise StoryFileError("No story is open.")
         return self._store
+
+    @property
+    def session(self) -> StorySession:
+        """The open story's session (raises StoryFileError when none is open)."""
+        return StorySession(self._serial, self._open_store.path)
+
+    def is_current(self, session: StorySession | None) -> bool:
+        return session is not None and self.is_open and session.serial == self._serial
+
+    def require(self, session: StorySession) -> None:
+        """Raise StoryChangedError unless `session` is still the open story."""
+        if not self.is_current(session):
+            raise StoryChangedError(
+                f"{session.path.name} was closed before the result arrived; nothing was written."
+            )
+
+    def on_closing(self, listener: Callable[[StorySession], None]) -> None:
+        """Call `listener` with the session just before its story is closed or switched."""
+        self._closing.append(listener)
 
     def new_story(self, path: Path, title: str | None = None) -> None:
         path = Path(path)
@@ -47,20 +94,25 @@ class StoryService:
 
     def close(self) -> None:
         if self._store is not None:
+            session = self.session
+            for listener in self._closing:
+                try:
+                    listener(session)
+                except Exception:  # closing must go on: the file is what matters
+                    log.exception("story closing listener failed")
             self._store.close()
         self._store = None
         self._words = {}
+        self._serial += 1
 
     def save_as(self, path: Path) -> None:
         """Copy the story to a new file (SQLite's backup API: consistent even mid-write)."""
-        import sqlite3
-
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(STORY_SUFFIX)
         if target.exists():
             target.unlink()
-        source = sqlite3.connect(self.store.path)
+        source = sqlite3.connect(self._open_store.path)
         destination = sqlite3.connect(target)
         try:
             source.backup(destination)
@@ -78,7 +130,11 @@ class StoryService:
     # -- story -----------------------------------------------------------------------------
 
     def title(self) -> str:
-        return self.store.title()
+        return self._open_store.title()
+
+    def story(self) -> Story:
+        """The whole story: chapters, characters and plot, as one domain object."""
+        return self._open_store.story()
 
     def story_words(self) -> int:
         return sum(self._words.values())
@@ -86,58 +142,94 @@ class StoryService:
     # -- chapters --------------------------------------------------------------------------
 
     def chapters(self) -> list[Chapter]:
-        return self.store.chapters()
+        return self._open_store.chapters()
 
     def chapter(self, chapter_id: int) -> Chapter:
-        return self.store.chapter(chapter_id)
+        return self._open_store.chapter(chapter_id)
 
     def add_chapter(self, title: str | None = None) -> Chapter:
         title = title or f"Chapter {len(self._words) + 1}"
-        chapter = self.store.add_chapter(title)
+        chapter = self._open_store.add_chapter(title)
         assert chapter.id is not None
         self._words[chapter.id] = 0
         return chapter
 
+    def add_chapters(self, chapters: list[tuple[str, str]]) -> list[Chapter]:
+        """Append (title, text) chapters in one transaction: all of them or none."""
+        added = self._open_store.add_chapters(chapters)
+        for chapter in added:
+            assert chapter.id is not None
+            self._words[chapter.id] = chapter.words
+        return added
+
     def save_chapter_text(self, chapter_id: int, text: str) -> None:
-        self.store.save_chapter_text(chapter_id, text)
+        self._open_store.save_chapter_text(chapter_id, text)
         self._words[chapter_id] = word_count(text)
+
+    def set_outline(self, chapter_id: int, outline: str) -> None:
+        self._open_store.set_outline(chapter_id, outline)
 
     def note_chapter_words(self, chapter_id: int, words: int) -> None:
         """Live count of unsaved text, so the story total follows the typing."""
         self._words[chapter_id] = words
 
     def rename_chapter(self, chapter_id: int, title: str) -> None:
-        self.store.rename_chapter(chapter_id, title.strip() or "Untitled chapter")
+        self._open_store.rename_chapter(chapter_id, title.strip() or "Untitled chapter")
 
     def reorder_chapters(self, chapter_ids: list[int]) -> None:
-        self.store.reorder_chapters(chapter_ids)
+        self._open_store.reorder_chapters(chapter_ids)
 
     def delete_chapter(self, chapter_id: int) -> None:
-        self.store.delete_chapter(chapter_id)
+        self._open_store.delete_chapter(chapter_id)
         self._words.pop(chapter_id, None)
 
     def snapshot_chapter(self, chapter_id: int, text: str, reason: str) -> Snapshot:
-        return self.store.add_snapshot(chapter_id, text, reason)
+        return self._open_store.add_snapshot(chapter_id, text, reason)
 
     def snapshots(self, chapter_id: int) -> list[Snapshot]:
-        return self.store.snapshots(chapter_id)
+        return self._open_store.snapshots(chapter_id)
 
     # -- story bible -----------------------------------------------------------------------
 
     def characters(self) -> list[Character]:
-        return self.store.characters()
+        return self._open_store.characters()
 
     def save_character(self, character: Character) -> Character:
-        return self.store.save_character(character)
+        return self._open_store.save_character(character)
 
     def delete_character(self, character_id: int) -> None:
-        self.store.delete_character(character_id)
+        self._open_store.delete_character(character_id)
 
     def plot_elements(self) -> list[PlotElement]:
-        return self.store.plot_elements()
+        return self._open_store.plot_elements()
 
     def save_plot_element(self, element: PlotElement) -> PlotElement:
-        return self.store.save_plot_element(element)
+        return self._open_store.save_plot_element(element)
 
     def delete_plot_element(self, element_id: int) -> None:
-        self.store.delete_plot_element(element_id)
+        self._open_store.delete_plot_element(element_id)
+
+    # -- what the agents leave behind ------------------------------------------------------
+
+    def add_feedback(self, feedback: Feedback) -> Feedback:
+        return self._open_store.add_feedback(feedback)
+
+    def feedback(self, chapter_id: int, agent: str | None = None) -> list[Feedback]:
+        """A chapter's feedback, newest first."""
+        return self._open_store.feedback(chapter_id, agent)
+
+    def conversations(self) -> list[int]:
+        return self._open_store.conversations()
+
+    def chat_messages(self, conversation: int) -> list[ChatMessage]:
+        return self._open_store.chat_messages(conversation)
+
+    def add_chat_message(self, conversation: int, role: str, content: str) -> ChatMessage:
+        return self._open_store.add_chat_message(conversation, role, content)
+
+    def summaries(self, kind: str | None = None) -> dict[tuple[str, str], str]:
+        """Summaries by (kind, content hash)."""
+        return self._open_store.summaries(kind)
+
+    def save_summary(self, kind: str, content_hash: str, summary: str, model: str) -> None:
+        self._open_store.save_summary(kind, content_hash, summary, model)

@@ -3,14 +3,22 @@ outlines, character details and bio, review."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog
 
-from writer_desktop.inference import GenerationResult
-from writer_desktop.services import AgentOutputError, AgentRun, parse_character_details
+from writer_desktop.domain import Character
+from writer_desktop.services import (
+    AgentOutputError,
+    AgentRun,
+    ContextBudgetError,
+    JobFailedError,
+    StoryChangedError,
+)
 from writer_desktop.ui.modify_dialog import ModifyDialog
 from writer_desktop.ui.proposal_dialog import ProposalDialog
 
@@ -21,14 +29,21 @@ if TYPE_CHECKING:
 DETAIL_FIELDS = ["role", "bio", "goals", "current_state", "traits"]
 
 
+# What a run in a dialog or the status bar can end with, short of a bug.
+RUN_ERRORS = (ContextBudgetError, JobFailedError, AgentOutputError)
+
+
 class AgentCommands(QObject):
+    """Generate, Modify, outlines, character details and bio, and Review: the AI actions that
+    ask something first or end in a dialog."""
+
     def __init__(self, ai: AiActions, window: MainWindow) -> None:
         super().__init__(window)
         self.ai = ai
         self.window = window
         self.dialog: ModifyDialog | ProposalDialog | None = None
         self.review_action = self._action(
-            self.tr("&Review chapter"), "Ctrl+Shift+R", lambda: window.feedback.review()
+            self.tr("&Review chapter"), "Ctrl+Shift+R", lambda: self.window.feedback.review()
         )
         self.outline_action = self._action(
             self.tr("Generate chapter &outlines…"), None, lambda: self.ask_outlines()
@@ -90,7 +105,7 @@ class AgentCommands(QObject):
 
     def modify(self, instruction: str, max_tokens: int | None = None) -> ModifyDialog | None:
         """Rewrite the selection, or the whole chapter, shown as changes to accept."""
-        if self.ai._why_not() is not None:
+        if self.ai.why_not_editor() is not None:
             return None
         editor = self.window.editor
         chapter_id = editor.chapter_id
@@ -103,15 +118,24 @@ class AgentCommands(QObject):
             start, end = 0, len(full_text)
         passage = full_text[start:end]
         dialog = ModifyDialog(passage, instruction, self.window)
-        run = self.ai.launch(
-            lambda: self.ai.agents.modify(chapter_id, full_text, passage, instruction, max_tokens),
-            dialog.add_token,
-            dialog.finish,
-            dialog.fail,
-        )
-        if run is None:
-            return None
-        dialog.stop_requested.connect(lambda: self.ai.cancel(run))
+        starting = self.ai.agents.modify(chapter_id, full_text, passage, instruction, max_tokens)
+
+        async def rewrite() -> None:
+            try:
+                result = await self.ai.follow(
+                    starting,
+                    dialog.add_token,
+                    lambda run: dialog.stop_requested.connect(run.cancel),
+                )
+            except RUN_ERRORS as exc:
+                dialog.fail(str(exc))
+            except StoryChangedError:
+                dialog.reject()
+            else:
+                dialog.finish(result.text, result.cancelled)
+
+        task = self.ai.spawn(rewrite())
+        dialog.rejected.connect(task.cancel)
 
         def apply(text: object) -> None:
             # Only if the chapter is still the one that was rewritten, and unchanged.
@@ -139,30 +163,30 @@ class AgentCommands(QObject):
         if ok:
             self.outlines(count)
 
-    def outlines(self, count: int) -> AgentRun | None:
+    def outlines(self, count: int) -> asyncio.Task | None:
+        """Plan `count` chapters; they appear in the binder of the story that asked."""
         if self.ai.unavailable(needs_chapter=False) is not None:
             return None
         status = self.window.statusBar()
         status.showMessage(self.tr("Planning {0} chapters…").format(count))
+        starting = self.ai.agents.chapter_outlines(count, self.window.editor.chapter_id)
 
-        def finished(result: GenerationResult) -> None:
-            if result.cancelled:
-                return
+        async def plan() -> None:
             try:
-                chapters = self.ai.agents.add_outlines(result)
-            except AgentOutputError as exc:
+                chapters = await self.ai.follow(starting, lambda _text: None)
+            except RUN_ERRORS as exc:
                 status.showMessage(str(exc))
+                return
+            except StoryChangedError:
                 return
             for chapter in chapters:
                 self.window.binder.append_chapter(chapter)
-            status.showMessage(self.tr("Added {0} outline chapters.").format(len(chapters)), 8000)
+            if chapters:
+                status.showMessage(
+                    self.tr("Added {0} outline chapters.").format(len(chapters)), 8000
+                )
 
-        return self.ai.launch(
-            lambda: self.ai.agents.chapter_outlines(count, self.window.editor.chapter_id),
-            lambda _text: None,
-            finished,
-            lambda message: status.showMessage(message),
-        )
+        return self.ai.spawn(plan())
 
     # -- characters ------------------------------------------------------------------------
 
@@ -170,41 +194,47 @@ class AgentCommands(QObject):
         return self._propose(
             self.tr("Character details"),
             DETAIL_FIELDS,
-            self.ai.agents.character_details,
-            lambda result: parse_character_details(result.text).model_dump(),
+            lambda character, chapter_id: self.ai.agents.character_details(character, chapter_id),
+            lambda details: details.model_dump(),
         )
 
     def regenerate_bio(self) -> ProposalDialog | None:
         return self._propose(
             self.tr("New bio"),
             ["bio"],
-            self.ai.agents.regenerate_bio,
-            lambda result: {"bio": result.text.strip()},
+            lambda character, chapter_id: self.ai.agents.regenerate_bio(character, chapter_id),
+            lambda bio: {"bio": bio},
         )
 
-    def _propose(self, title, fields, start, read) -> ProposalDialog | None:
-        character = self.window.characters.current_entry()
-        if character is None or self.ai.unavailable(needs_chapter=False) is not None:
+    def _propose(
+        self,
+        title: str,
+        fields: list[str],
+        start: Callable[[Character, int | None], Awaitable[AgentRun]],
+        read: Callable[[object], dict[str, object]],
+    ) -> ProposalDialog | None:
+        if self.window.characters.current_entry() is None:
+            return None
+        if self.ai.unavailable(needs_chapter=False) is not None:
             return None
         self.window.characters.save_current()
         character = self.window.characters.current_entry()
+        assert character is not None
         dialog = ProposalDialog(f"{title}: {character.name}", character, fields, self.window)
+        starting = start(character, self.window.editor.chapter_id)
 
-        def finished(result: GenerationResult) -> None:
+        async def propose() -> None:
             try:
-                dialog.propose(read(result))
-            except AgentOutputError as exc:
+                value = await self.ai.follow(starting, dialog.add_token)
+            except RUN_ERRORS as exc:
                 dialog.fail(str(exc))
+            except StoryChangedError:
+                dialog.reject()
+            else:
+                dialog.propose(read(value))
 
-        run = self.ai.launch(
-            lambda: start(character, self.window.editor.chapter_id),
-            dialog.add_token,
-            finished,
-            dialog.fail,
-        )
-        if run is None:
-            return None
-        dialog.rejected.connect(lambda: self.ai.cancel(run))
+        task = self.ai.spawn(propose())
+        dialog.rejected.connect(task.cancel)
         dialog.accepted.connect(
             lambda: self.window.characters.replace_current(dialog.result_character())
         )

@@ -1,90 +1,76 @@
-"""The AI menu: which actions can run now, and where each job's tokens and result go."""
+"""The AI menu's editor actions (Continue, Generate, Flesh out, Stop), which AI actions can run
+now, and the one way a widget follows an agent run on the event loop."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
-from writer_desktop.context import ContextBudgetError
-from writer_desktop.inference import GenerationResult, InferenceWorker
-from writer_desktop.services import AgentRun, AgentService, DistillService
+from writer_desktop.services import (
+    AgentRun,
+    ContextBudgetError,
+    Core,
+    JobFailedError,
+    StoryChangedError,
+)
+from writer_desktop.ui.tasks import spawn
 
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
-EDITOR_OPERATIONS = ("continue_chapter", "generate_chapter", "flesh_out")
-
-
-@dataclass
-class Sink:
-    """Where one run's output goes."""
-
-    run: AgentRun
-    on_token: Callable[[str], None]
-    on_finished: Callable[[GenerationResult], None]
-    on_failed: Callable[[str], None]
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class AiActions(QObject):
-    """Enables AI actions only when they can run, and says why when they cannot."""
+    """Enables AI actions only when they can run, and says why when they cannot. Owns the
+    run that streams into the editor; the panes own theirs."""
 
     generation_finished = Signal(object)  # GenerationResult of an editor stream
     generation_failed = Signal(str)
+    token_streamed = Signal(str)  # a piece of text the AI put into the editor
     prompt_assembled = Signal(object)  # AssembledPrompt
     model_ready = Signal()
+    state_changed = Signal()  # the model, the story, the chapter or the editor run changed
 
-    def __init__(
-        self, worker: InferenceWorker, agents: AgentService, distill: DistillService
-    ) -> None:
-        super().__init__()
-        self.worker = worker
-        self.agents = agents
-        self.distill = distill
-        self.window: MainWindow | None = None
-        self.model_state = "loading"
-        self.model_detail = ""
-        self.sinks: dict[int, Sink] = {}
+    def __init__(self, core: Core, window: MainWindow) -> None:
+        super().__init__(window)
+        self.agents = core.agents
+        self.engine = core.engine
+        self.distill = core.distill
+        self.stories = core.stories
+        self.window = window
         self.editor_run: AgentRun | None = None
+        self.editor_task: asyncio.Task | None = None
 
         self.continue_action = self._action(
             self.tr("&Continue chapter"), "Ctrl+Return", lambda: self.continue_chapter()
         )
         self.generate_action = self._action(
-            self.tr("&Generate chapter…"), None, lambda: self.window and self.window.ask_generate()
+            self.tr("&Generate chapter…"), None, lambda: window.commands.ask_generate()
         )
         self.flesh_action = self._action(
             self.tr("&Flesh out selection"), "Ctrl+Shift+F", lambda: self.flesh_out()
         )
         self.modify_action = self._action(
-            self.tr("&Modify chapter…"),
-            "Ctrl+Shift+M",
-            lambda: self.window and self.window.ask_modify(),
+            self.tr("&Modify chapter…"), "Ctrl+Shift+M", lambda: window.commands.ask_modify()
         )
         self.stop_action = self._action(self.tr("&Stop"), "Ctrl+.", self.stop)
 
-        worker.model_loaded.connect(self._on_model_loaded)
-        worker.model_failed.connect(self._on_model_failed)
-        worker.token_received.connect(self._on_token)
-        worker.job_finished.connect(self._on_finished)
-        worker.job_failed.connect(self._on_failed)
+        self.engine.changed.connect(self._on_model_state)
+        self.distill.changed.connect(lambda _pending: self._show_background())
 
     def _action(self, text: str, shortcut: str | None, slot) -> QAction:
-        action = QAction(text)
+        action = QAction(text, self.window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         return action
-
-    def attach(self, window: MainWindow) -> None:
-        self.window = window
-        for action in self.actions():
-            action.setParent(window)
-        self._show_model_state()
-        self.refresh()
 
     def actions(self) -> list[QAction]:
         return [
@@ -97,20 +83,21 @@ class AiActions(QObject):
 
     # -- model state -----------------------------------------------------------------------
 
-    def _on_model_loaded(self, name: str) -> None:
-        self.model_state, self.model_detail = "ready", name
-        self._show_model_state()
-        self.refresh()
-        self.model_ready.emit()
+    @property
+    def model_state(self) -> str:
+        return self.engine.state
 
-    def _on_model_failed(self, reason: str) -> None:
-        self.model_state, self.model_detail = "failed", reason
-        self._show_model_state()
-        self.refresh()
+    @property
+    def model_detail(self) -> str:
+        return self.engine.detail
 
-    def _show_model_state(self) -> None:
-        if self.window is None:
-            return
+    def _on_model_state(self, state: str, _detail: str) -> None:
+        self.show_model_state()
+        self.refresh()
+        if state == "ready":
+            self.model_ready.emit()
+
+    def show_model_state(self) -> None:
         label = self.window.model_label
         if self.model_state == "ready":
             label.setText(self.tr("Model: {0}").format(self.model_detail))
@@ -130,21 +117,26 @@ class AiActions(QObject):
             return self.tr("AI is unavailable: {0}").format(self.model_detail)
         if self.model_state != "ready":
             return self.tr("The model is still loading.")
-        if self.window is None or not self.window.stories.is_open:
+        if not self.stories.is_open:
             return self.tr("Open a story first.")
         if needs_chapter and self.window.editor.chapter_id is None:
             return self.tr("Open a chapter first.")
         return None
 
-    def _why_not(self) -> str | None:
+    def why_not_editor(self) -> str | None:
+        """Why an action that writes into the editor cannot run now, or None."""
         reason = self.unavailable()
-        if reason is None and self.editor_run is not None:
+        if reason is None and self.editor_busy:
             return self.tr("The AI is writing in the editor; Stop it first.")
         return reason
 
+    @property
+    def editor_busy(self) -> bool:
+        return self.editor_task is not None
+
     def refresh(self) -> None:
         """Enable what can run now; a disabled action's tooltip says why not."""
-        reason = self._why_not()
+        reason = self.why_not_editor()
         tips = {
             self.continue_action: self.tr("Continue the chapter from where it ends"),
             self.generate_action: self.tr("Write a whole chapter from the plot and outline"),
@@ -154,74 +146,49 @@ class AiActions(QObject):
         for action, tip in tips.items():
             action.setEnabled(reason is None)
             action.setToolTip(reason or tip)
-        self.stop_action.setEnabled(self.editor_run is not None)
-        if self.window is not None:
-            self.window.ai_state_changed()
+        self.stop_action.setEnabled(self.editor_busy)
+        self.state_changed.emit()
 
-    # -- running ---------------------------------------------------------------------------
+    # -- following a run -------------------------------------------------------------------
 
-    def launch(
+    def spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run `work` on the event loop (see ui/tasks.py)."""
+        return spawn(work)
+
+    async def follow(
         self,
-        start: Callable[[], AgentRun],
+        starting: Awaitable[AgentRun[T]],
         on_token: Callable[[str], None],
-        on_finished: Callable[[GenerationResult], None],
-        on_failed: Callable[[str], None],
-    ) -> AgentRun | None:
-        """Start a run and route its output; a context that cannot fit is reported."""
-        try:
-            run = start()
-        except ContextBudgetError as exc:
-            message = self.tr("Cannot run: {0}").format(exc)
-            if self.window is not None:
-                self.window.statusBar().showMessage(message)
-            on_failed(str(exc))
-            return None
-        self.sinks[run.job_id] = Sink(run, on_token, on_finished, on_failed)
+        on_run: Callable[[AgentRun[T]], None] | None = None,
+    ) -> T:
+        """Start a run, hand each token to `on_token`, return the run's result. Raises what
+        the services raise: ContextBudgetError, JobFailedError, StoryChangedError,
+        AgentOutputError."""
+        run = await starting
         self.prompt_assembled.emit(run.prompt)
-        return run
-
-    def cancel(self, run: AgentRun | None) -> None:
-        if run is not None:
-            self.agents.cancel(run)
+        if on_run is not None:
+            on_run(run)
+        async for token in run:
+            on_token(token)
+        return await run.result()
 
     def stop(self) -> None:
-        """Stop the stream into the editor."""
-        self.cancel(self.editor_run)
+        """Stop the stream into the editor; what was written stays."""
+        if self.editor_run is not None:
+            self.editor_run.cancel()
+        elif self.editor_task is not None:
+            self.editor_task.cancel()
 
     def abandon(self) -> None:
         """Stop and take no more text into the editor: it is about to show something else."""
         self.stop()
-        if self.window is not None:
-            self.window.editor.end_ai_insertion()
+        self.window.editor.end_ai_insertion()
 
     def busy_with(self, chapter_id: int) -> bool:
         return self.editor_run is not None and self.editor_run.chapter_id == chapter_id
 
-    def _on_token(self, job_id: int, text: str) -> None:
-        sink = self.sinks.get(job_id)
-        if sink is not None:
-            sink.on_token(text)
-
-    def _on_finished(self, job_id: int, result: GenerationResult) -> None:
-        if self.distill.owns(job_id):
-            self.distill.finished(job_id, result)
-            self._show_background()
-            return
-        sink = self.sinks.pop(job_id, None)
-        if sink is not None:
-            sink.on_finished(result)
-
-    def _on_failed(self, job_id: int, message: str) -> None:
-        if self.distill.owns(job_id):
-            self.distill.failed(job_id)
-            self._show_background()
-            return
-        sink = self.sinks.pop(job_id, None)
-        if sink is not None:
-            sink.on_failed(message)
-
     def _show_background(self) -> None:
-        if self.window is None or self.editor_run is not None:
+        if self.editor_busy:
             return
         pending = self.distill.pending
         if pending:
@@ -233,8 +200,8 @@ class AiActions(QObject):
 
     # -- streams into the editor -----------------------------------------------------------
 
-    def continue_chapter(self, max_tokens: int | None = None) -> int | None:
-        if self._why_not() is not None or self.window is None:
+    def continue_chapter(self, max_tokens: int | None = None) -> asyncio.Task | None:
+        if self.why_not_editor() is not None:
             return None
         editor = self.window.editor
         chapter_id = editor.chapter_id
@@ -242,36 +209,34 @@ class AiActions(QObject):
         self.window.save_current_chapter()
         text = editor.toPlainText()
         return self._stream_into_editor(
-            lambda: self.agents.continue_chapter(chapter_id, text, max_tokens),
-            editor.begin_ai_insertion,
+            self.agents.continue_chapter(chapter_id, text, max_tokens),
+            lambda _run: editor.begin_ai_insertion(),
         )
 
-    def generate_chapter(self, instructions: str = "", max_tokens: int | None = None) -> int | None:
-        """Into the selected chapter if it is outline-only, else into a new chapter."""
-        if self.unavailable(needs_chapter=False) is not None or self.window is None:
+    def generate_chapter(
+        self, instructions: str = "", max_tokens: int | None = None
+    ) -> asyncio.Task | None:
+        """Into the selected chapter if it is empty, else into a new chapter."""
+        if self.unavailable(needs_chapter=False) is not None or self.editor_busy:
             return None
         window = self.window
         window.save_current_chapter()
         current = window.editor.chapter_id
-        target = None
-        if current is not None and not window.editor.toPlainText().strip():
-            target = current
-        run = self.launch(
-            lambda: self.agents.generate_chapter(instructions, target, max_tokens),
-            self._editor_token,
-            self._editor_finished,
-            self._editor_failed,
+        target = (
+            current if current is not None and not window.editor.toPlainText().strip() else None
         )
-        if run is None:
-            return None
-        chapter = run.extra["new_chapter"]
-        if target is None:
-            window.binder.add_chapter(chapter)  # selects it, and the editor shows it
-        self._begin_editor_run(run, window.editor.begin_ai_insertion)
-        return run.job_id
 
-    def flesh_out(self, max_tokens: int | None = None) -> int | None:
-        if self._why_not() is not None or self.window is None:
+        def begin(run: AgentRun) -> None:
+            if target is None:
+                window.binder.add_chapter(run.extra["new_chapter"])  # the editor shows it
+            window.editor.begin_ai_insertion()
+
+        return self._stream_into_editor(
+            self.agents.generate_chapter(instructions, target, max_tokens), begin
+        )
+
+    def flesh_out(self, max_tokens: int | None = None) -> asyncio.Task | None:
+        if self.why_not_editor() is not None:
             return None
         editor = self.window.editor
         cursor = editor.textCursor()
@@ -285,33 +250,45 @@ class AiActions(QObject):
         self.window.save_current_chapter()
         text = editor.toPlainText()
         return self._stream_into_editor(
-            lambda: self.agents.flesh_out(chapter_id, text, passage, max_tokens),
-            lambda: editor.begin_ai_insertion(replace=(start, end)),
+            self.agents.flesh_out(chapter_id, text, passage, max_tokens),
+            lambda _run: editor.begin_ai_insertion(replace=(start, end)),
         )
 
     def _stream_into_editor(
-        self, start: Callable[[], AgentRun], begin: Callable[[], None]
-    ) -> int | None:
-        run = self.launch(start, self._editor_token, self._editor_finished, self._editor_failed)
-        if run is None:
-            return None
-        self._begin_editor_run(run, begin)
-        return run.job_id
-
-    def _begin_editor_run(self, run: AgentRun, begin: Callable[[], None]) -> None:
-        assert self.window is not None
-        self.editor_run = run
-        begin()
-        self.window.statusBar().showMessage(self.tr("Writing…"))
+        self, starting: Awaitable[AgentRun], begin: Callable[[AgentRun], None]
+    ) -> asyncio.Task:
+        task = self.spawn(self._editor_stream(starting, begin))
+        self.editor_task = task
         self.refresh()
+        return task
 
-    def _editor_token(self, text: str) -> None:
-        if self.window is not None:
-            self.window.editor.insert_ai_text(text)
+    async def _editor_stream(
+        self, starting: Awaitable[AgentRun], begin: Callable[[AgentRun], None]
+    ) -> None:
+        def started(run: AgentRun) -> None:
+            self.editor_run = run
+            begin(run)
+            self.window.statusBar().showMessage(self.tr("Writing…"))
 
-    def _editor_finished(self, result: GenerationResult) -> None:
-        self._end_editor_run()
-        if self.window is not None:
+        editor = self.window.editor
+
+        def insert(text: str) -> None:
+            editor.insert_ai_text(text)
+            self.token_streamed.emit(text)
+
+        try:
+            result = await self.follow(starting, insert, started)
+        except ContextBudgetError as exc:
+            self._editor_failed(self.tr("Cannot run: {0}").format(exc), str(exc))
+        except JobFailedError as exc:
+            self._editor_failed(self.tr("AI failed: {0}").format(exc), str(exc))
+        except StoryChangedError:
+            self._end_editor_run()
+        except asyncio.CancelledError:
+            self._end_editor_run()
+            raise
+        else:
+            self._end_editor_run()
             verb = self.tr("Stopped") if result.cancelled else self.tr("Done")
             self.window.statusBar().showMessage(
                 self.tr("{0}: {1} tokens in {2:.1f} s").format(
@@ -319,19 +296,18 @@ class AiActions(QObject):
                 ),
                 8000,
             )
-        self.generation_finished.emit(result)
+            self.generation_finished.emit(result)
 
-    def _editor_failed(self, message: str) -> None:
+    def _editor_failed(self, shown: str, message: str) -> None:
         self._end_editor_run()
-        if self.window is not None:
-            self.window.statusBar().showMessage(self.tr("AI failed: {0}").format(message))
+        self.window.statusBar().showMessage(shown)
         self.generation_failed.emit(message)
 
     def _end_editor_run(self) -> None:
-        if self.editor_run is None:
-            return
+        had_run = self.editor_run is not None
         self.editor_run = None
-        if self.window is not None:
+        self.editor_task = None
+        if had_run:
             self.window.editor.end_ai_insertion()
             self.window.save_current_chapter()
         self.refresh()

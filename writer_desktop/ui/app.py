@@ -1,29 +1,21 @@
-"""Wires the running app together: settings, services, the inference worker and the window."""
+"""The running app: the Qt application on qasync's event loop, the Core (built by the
+composition root) and the window over it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import logging.handlers
 import sys
 from pathlib import Path
 
+import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from writer_desktop import crash
-from writer_desktop.agents import PromptLibrary
 from writer_desktop.config import AppPaths, Settings, load_settings
-from writer_desktop.inference import InferenceWorker
-from writer_desktop.services import (
-    AgentService,
-    ArchiveIndexer,
-    ContextService,
-    DistillService,
-    ManuscriptService,
-    RecentFiles,
-    StoryService,
-)
-from writer_desktop.ui.ai_actions import AiActions
+from writer_desktop.services import Core, build_core
 from writer_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -40,31 +32,58 @@ def setup_logging(paths: AppPaths) -> None:
     root.setLevel(logging.INFO)
 
 
+def gui_event_loop(app: QApplication) -> asyncio.AbstractEventLoop:
+    """qasync's loop over Qt's, made the running asyncio loop of this thread: Qt events and
+    asyncio tasks are served by the same dispatch, so widgets can await services. One per
+    QApplication: a second call returns the first loop."""
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if isinstance(running, qasync.QEventLoop):
+        return running
+    loop = qasync.QEventLoop(app, already_running=True)
+    asyncio.set_event_loop(loop)
+    return loop
+
+
+def close_event_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """After Qt's loop has ended: stop and close qasync's, which joins its executor's
+    threads (asyncio.to_thread work) rather than leaving them to die with the process."""
+    loop.stop()
+    loop.close()
+
+
 class WriterApp:
-    """Everything one running app is made of."""
+    """Everything one running app is made of: the Core and the window."""
 
     def __init__(
-        self, paths: AppPaths, settings: Settings, settings_problems: list[str] | None = None
+        self,
+        paths: AppPaths,
+        settings: Settings,
+        settings_problems: list[str] | None = None,
+        core: Core | None = None,
     ) -> None:
         self.paths = paths
         self.settings = settings
         self.settings_problems = settings_problems or []
-        paths.ensure()
-        prompts_dir = Path(settings.prompts_dir) if settings.prompts_dir else None
-        self.worker = InferenceWorker(settings)
-        self.stories = StoryService(RecentFiles(paths.data_dir / "recent.json"))
-        prompts = PromptLibrary(prompts_dir)
-        self.archive = ArchiveIndexer(settings, self.stories)
-        self.context = ContextService(self.stories, settings, prompts, self.archive.pinned_elements)
-        self.distill = DistillService(self.stories, self.worker, prompts, settings)
-        self.agents = AgentService(
-            self.stories, self.worker, prompts, settings, self.context, self.distill
-        )
-        self.ai = AiActions(self.worker, self.agents, self.distill)
-        self.manuscripts = ManuscriptService(self.stories)
-        self.window = MainWindow(
-            settings, paths, self.stories, self.ai, self.manuscripts, self.archive
-        )
+        qt_app = QApplication.instance()
+        assert isinstance(qt_app, QApplication)
+        self.loop = gui_event_loop(qt_app)
+        self.core = core or build_core(settings, paths)
+        self.window = MainWindow(self.core)
+
+    @property
+    def stories(self):
+        return self.core.stories
+
+    @property
+    def agents(self):
+        return self.core.agents
+
+    @property
+    def ai(self):
+        return self.window.ai
 
     @classmethod
     def from_environment(cls, paths: AppPaths | None = None) -> WriterApp:
@@ -75,7 +94,7 @@ class WriterApp:
     def start(self, story: Path | None = None, open_last: bool = True) -> None:
         """Show the window at once; the model loads behind it."""
         self.window.show()
-        self.worker.start()
+        self.core.start(self.loop)
         if story is not None:
             self.window.open_story(story)
         elif open_last:
@@ -103,9 +122,7 @@ class WriterApp:
     def shutdown(self) -> None:
         if self.window.isVisible():
             self.window.close()
-        self.worker.shutdown()
-        self.archive.close()
-        self.stories.close()
+        self.core.shutdown()
 
 
 def run(story: Path | None = None) -> int:
@@ -128,4 +145,5 @@ def run(story: Path | None = None) -> int:
     writer_app.start(story)
     code = app.exec()
     writer_app.shutdown()
+    close_event_loop(writer_app.loop)
     return code

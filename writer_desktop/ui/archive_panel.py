@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -17,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.services import ArchiveIndexer
-from writer_desktop.ui.background import BackgroundTask
+from writer_desktop.services import ArchiveIndexer, StoryChangedError
+from writer_desktop.ui.tasks import spawn
 
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
@@ -33,7 +34,7 @@ class ArchivePanel(QWidget):
         super().__init__()
         self.indexer = indexer
         self.window = window
-        self.task: BackgroundTask | None = None
+        self.task: asyncio.Task | None = None
         self.hits: list = []
         self._dirty: set[int] = set()
 
@@ -131,17 +132,23 @@ class ArchivePanel(QWidget):
 
     # -- searching -------------------------------------------------------------------------
 
-    def search(self, text: str | None = None) -> BackgroundTask | None:
+    def search(self, text: str | None = None) -> asyncio.Task | None:
         query = (text if text is not None else self.query.text()).strip()
         if not query or not self.indexer.enabled:
             return None
         self._show_state(self.tr("Searching…"))
-        kind = self.kind.currentData() or None
-        task = BackgroundTask(lambda: self.indexer.search(query, kind), self)
-        task.finished.connect(self._show_hits)
-        task.failed.connect(lambda exc: self._show_state(self.tr("Search failed: {0}").format(exc)))
-        self.task = task.start()
-        return task
+        self.task = spawn(self._search(query, self.kind.currentData() or None))
+        return self.task
+
+    async def _search(self, query: str, kind: str | None) -> None:
+        try:
+            hits = await self.indexer.find(query, kind)
+        except StoryChangedError:
+            return  # asked of a story that is closed now
+        except Exception as exc:  # a broken archive says so; writing goes on
+            self._show_state(self.tr("Search failed: {0}").format(exc))
+            return
+        self._show_hits(hits)
 
     def _show_hits(self, hits: list) -> None:
         self.hits = hits

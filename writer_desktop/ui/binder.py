@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from writer_desktop.domain import Chapter
-from writer_desktop.manuscripts import SUPPORTED
+from writer_desktop.services import SUPPORTED
 
 
 def manuscript_files(urls) -> list[Path]:

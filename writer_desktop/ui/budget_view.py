@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.context import LAYER_NAMES, LAYERS, AssembledPrompt
+from writer_desktop.services import LAYER_NAMES, LAYERS, AssembledPrompt
 
 
 class PromptDialog(QDialog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -14,8 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.inference import GenerationResult
-from writer_desktop.services import AgentRun
+from writer_desktop.services import (
+    AgentRun,
+    ContextBudgetError,
+    JobFailedError,
+    StoryChangedError,
+)
 
 if TYPE_CHECKING:
     from writer_desktop.ui.ai_actions import AiActions
@@ -23,11 +28,14 @@ if TYPE_CHECKING:
 
 
 class ChatPane(QWidget):
+    """A conversation about the manuscript: questions and streamed answers, kept in the file."""
+
     def __init__(self, ai: AiActions, window: MainWindow) -> None:
         super().__init__()
         self.ai = ai
         self.window = window
         self.run: AgentRun | None = None
+        self.task: asyncio.Task | None = None
         self.conversation = 1
 
         self.conversations = QComboBox()
@@ -43,7 +51,7 @@ class ChatPane(QWidget):
         self.send_button.clicked.connect(lambda: self.send())
         self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(lambda: self.ai.cancel(self.run))
+        self.stop_button.clicked.connect(self.stop)
 
         top = QHBoxLayout()
         top.addWidget(self.conversations, 1)
@@ -60,7 +68,7 @@ class ChatPane(QWidget):
     def reload(self) -> None:
         self.conversations.blockSignals(True)
         self.conversations.clear()
-        numbers = self.window.stories.store.conversations() if self.window.stories.is_open else []
+        numbers = self.ai.agents.conversations() if self.window.stories.is_open else []
         if self.conversation not in numbers:
             numbers.append(self.conversation)
         for number in sorted(numbers):
@@ -83,49 +91,58 @@ class ChatPane(QWidget):
         self.transcript.clear()
         if not self.window.stories.is_open:
             return
-        for message in self.window.stories.store.chat_messages(self.conversation):
+        for message in self.ai.agents.chat_messages(self.conversation):
             self._append(message.role, message.content)
 
     def _append(self, role: str, text: str) -> None:
         who = self.tr("You") if role == "user" else self.tr("Assistant")
         self.transcript.appendPlainText(f"{who}: {text}\n")
 
-    def send(self, question: str | None = None, max_tokens: int | None = None) -> AgentRun | None:
+    def send(
+        self, question: str | None = None, max_tokens: int | None = None
+    ) -> asyncio.Task | None:
         question = (question if question is not None else self.question.text()).strip()
         reason = self.ai.unavailable(needs_chapter=False)
-        if not question or self.run is not None or reason is not None:
+        if not question or self.task is not None or reason is not None:
             if reason:
                 self.transcript.appendPlainText(reason)
             return None
         self.question.clear()
         self._append("user", question)
         self.transcript.appendPlainText(self.tr("Assistant: "))
-        chapter_id = self.window.editor.chapter_id
-        self.run = self.ai.launch(
-            lambda: self.ai.agents.chat(self.conversation, question, chapter_id),
-            self._on_token,
-            self._on_finished,
-            self._on_failed,
+        starting = self.ai.agents.chat(
+            self.conversation, question, self.window.editor.chapter_id, max_tokens
         )
-        self._update_buttons()
-        return self.run
+        self.task = self.ai.spawn(self._answer(starting))
+        self.update_buttons()
+        return self.task
+
+    async def _answer(self, starting) -> None:
+        def started(run: AgentRun) -> None:
+            self.run = run
+
+        try:
+            await self.ai.follow(starting, self._on_token, started)
+        except (ContextBudgetError, JobFailedError) as exc:
+            self.transcript.appendPlainText(self.tr("[failed: {0}]").format(exc))
+        except StoryChangedError:
+            self._show_conversation()  # it belonged to a story that is closed now
+        else:
+            self.transcript.appendPlainText("")
+        finally:
+            self.run, self.task = None, None
+            self.update_buttons()
+
+    def stop(self) -> None:
+        if self.run is not None:
+            self.run.cancel()
+        elif self.task is not None:
+            self.task.cancel()
 
     def _on_token(self, text: str) -> None:
         self.transcript.moveCursor(self.transcript.textCursor().MoveOperation.End)
         self.transcript.insertPlainText(text)
 
-    def _on_finished(self, result: GenerationResult) -> None:
-        run, self.run = self.run, None
-        self._update_buttons()
-        if run is not None and result.text.strip():
-            self.ai.agents.record_chat_reply(run, result)
-        self.transcript.appendPlainText("")
-
-    def _on_failed(self, message: str) -> None:
-        self.run = None
-        self._update_buttons()
-        self.transcript.appendPlainText(self.tr("[failed: {0}]").format(message))
-
-    def _update_buttons(self) -> None:
-        self.send_button.setEnabled(self.run is None)
-        self.stop_button.setEnabled(self.run is not None)
+    def update_buttons(self) -> None:
+        self.send_button.setEnabled(self.task is None)
+        self.stop_button.setEnabled(self.task is not None)

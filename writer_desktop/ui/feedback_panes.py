@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -18,8 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from writer_desktop.domain import RATER_ASPECTS, Feedback
-from writer_desktop.inference import GenerationResult
-from writer_desktop.services import AgentOutputError, AgentRun, parse_rating
+from writer_desktop.services import (
+    AgentOutputError,
+    AgentRun,
+    ContextBudgetError,
+    JobFailedError,
+    StoryChangedError,
+)
 from writer_desktop.ui.rating_chart import RatingChart
 
 if TYPE_CHECKING:
@@ -35,6 +41,8 @@ AGENT_OF = {"editor_review": "editor", "character_feedback": "character", "rater
 
 
 class FeedbackPane(QWidget):
+    """One reviewer: Run streams its answer in, Stop ends it, earlier results stay listed."""
+
     finished = Signal(object)  # Feedback, or None when stopped or failed
 
     def __init__(self, operation: str, ai: AiActions, window: MainWindow) -> None:
@@ -43,6 +51,7 @@ class FeedbackPane(QWidget):
         self.ai = ai
         self.window = window
         self.run: AgentRun | None = None
+        self.task: asyncio.Task | None = None
         self.history: list[Feedback] = []
 
         self.title = QLabel(f"<b>{self.tr(TITLES[operation])}</b>")
@@ -85,9 +94,9 @@ class FeedbackPane(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.run is not None
+        return self.task is not None
 
-    def start(self, max_tokens: int | None = None) -> AgentRun | None:
+    def start(self, max_tokens: int | None = None) -> asyncio.Task | None:
         reason = self.ai.unavailable()
         if reason is not None or self.busy:
             self.text.setPlainText(reason or self.tr("Already running."))
@@ -105,45 +114,48 @@ class FeedbackPane(QWidget):
         self.window.save_current_chapter()
         self.text.clear()
         self.chart.set_scores({})
-        self.run = self.ai.launch(
-            lambda: self.ai.agents.feedback(self.operation, chapter_id, character, max_tokens),
-            self._on_token,
-            self._on_finished,
-            self._on_failed,
-        )
-        self._update_buttons()
-        return self.run
+        starting = self.ai.agents.feedback(self.operation, chapter_id, character, max_tokens)
+        self.task = self.ai.spawn(self._review(starting))
+        self.update_buttons()
+        return self.task
+
+    async def _review(self, starting) -> None:
+        def started(run: AgentRun) -> None:
+            self.run = run
+
+        feedback: Feedback | None = None
+        note = self.tr("\n[stopped]")
+        dropped = False
+        try:
+            feedback = await self.ai.follow(starting, self._on_token, started)
+        except (ContextBudgetError, JobFailedError) as exc:
+            self.text.setPlainText(self.tr("Failed: {0}").format(exc))
+            note = ""
+        except AgentOutputError as exc:
+            note = f"\n{exc}"
+        except StoryChangedError:
+            dropped = True  # the story it was for is closed; this pane shows another now
+        finally:
+            self.run, self.task = None, None
+            self.update_buttons()
+        if feedback is not None or dropped:
+            # Saved, or dropped with its story: show what the chapter on screen has.
+            self.load_history(self.window.editor.chapter_id)
+        elif note:
+            self.text.appendPlainText(note)
+        self.finished.emit(feedback)
 
     def stop(self) -> None:
-        self.ai.cancel(self.run)
+        if self.run is not None:
+            self.run.cancel()
+        elif self.task is not None:
+            self.task.cancel()
 
     def _on_token(self, text: str) -> None:
         self.text.moveCursor(self.text.textCursor().MoveOperation.End)
         self.text.insertPlainText(text)
 
-    def _on_finished(self, result: GenerationResult) -> None:
-        run, self.run = self.run, None
-        self._update_buttons()
-        if result.cancelled or run is None:
-            self.text.appendPlainText(self.tr("\n[stopped]"))
-            self.finished.emit(None)
-            return
-        try:
-            feedback = self.ai.agents.record_feedback(run, result)
-        except AgentOutputError as exc:
-            self.text.appendPlainText(f"\n{exc}")
-            self.finished.emit(None)
-            return
-        self.load_history(run.chapter_id)
-        self.finished.emit(feedback)
-
-    def _on_failed(self, message: str) -> None:
-        self.run = None
-        self._update_buttons()
-        self.text.setPlainText(self.tr("Failed: {0}").format(message))
-        self.finished.emit(None)
-
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         reason = self.ai.unavailable()
         self.stop_button.setEnabled(self.busy)
         self.run_button.setEnabled(not self.busy and reason is None)
@@ -168,7 +180,7 @@ class FeedbackPane(QWidget):
                 self.character_combo.setCurrentText(current)
         if not self.busy:
             self.load_history(chapter_id)
-        self._update_buttons()
+        self.update_buttons()
 
     def load_history(self, chapter_id: int | None) -> None:
         self.history = (
@@ -225,13 +237,14 @@ class FeedbackPanes(QWidget):
         layout.addWidget(self.review_button)
         layout.addWidget(splitter, 1)
 
-    def review(self, max_tokens: int | None = None) -> list[AgentRun]:
-        runs = []
+    def review(self, max_tokens: int | None = None) -> list[asyncio.Task]:
+        """Start every pane; the three jobs queue one after another on the model."""
+        tasks = []
         for pane in self.panes.values():
-            run = pane.start(max_tokens)
-            if run is not None:
-                runs.append(run)
-        return runs
+            task = pane.start(max_tokens)
+            if task is not None:
+                tasks.append(task)
+        return tasks
 
     def reload(self, chapter_id: int | None) -> None:
         for pane in self.panes.values():
@@ -240,9 +253,6 @@ class FeedbackPanes(QWidget):
     def refresh(self, reason: str | None) -> None:
         """Enable what can run now (called when the model or the story changes)."""
         for pane in self.panes.values():
-            pane._update_buttons()
+            pane.update_buttons()
         self.review_button.setEnabled(reason is None)
         self.review_button.setToolTip(reason or self.tr("Editor, Character and Rater in turn"))
-
-
-__all__ = ["AGENT_OF", "FeedbackPane", "FeedbackPanes", "parse_rating"]

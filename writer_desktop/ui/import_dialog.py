@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.manuscripts import ImportedChapter
-from writer_desktop.services import ImportPreview
+from writer_desktop.services import ImportedChapter, ImportPreview
 
 PREVIEW_CHARS = 90
 

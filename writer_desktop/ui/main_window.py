@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -18,11 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.config import AppPaths, Settings
 from writer_desktop.resources import resource
-from writer_desktop.services import ArchiveIndexer, ManuscriptService, StoryService
-from writer_desktop.services.story_service import STORY_SUFFIX
-from writer_desktop.storage import StoryFileError
+from writer_desktop.services import Core, StoryFileError
 from writer_desktop.ui.agent_commands import AgentCommands
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.archive_panel import ArchivePanel
@@ -34,8 +31,9 @@ from writer_desktop.ui.chat_pane import ChatPane
 from writer_desktop.ui.feedback_panes import FeedbackPanes
 from writer_desktop.ui.find_bar import FindBar
 from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_paths
-from writer_desktop.ui.menus import build_menus
+from writer_desktop.ui.menus import MainMenus
 from writer_desktop.ui.plot_panel import PlotPanel
+from writer_desktop.ui.story_dialogs import StoryDialogs
 
 log = logging.getLogger(__name__)
 
@@ -44,23 +42,18 @@ AUTOSAVE_MAX_LATENCY_S = 1.5
 
 
 class MainWindow(QMainWindow):
+    """The author's window onto one open story. Composes its parts (menus, dialogs, panes,
+    AI actions) and awaits the services of the Core it is given."""
+
     story_opened = Signal(str)
     chapter_saved = Signal(int)
 
-    def __init__(
-        self,
-        settings: Settings,
-        paths: AppPaths,
-        stories: StoryService,
-        ai: AiActions,
-        manuscripts: ManuscriptService | None = None,
-        archive: ArchiveIndexer | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self.paths = paths
-        self.stories = stories
+        self.core = core
+        self.settings = core.settings
+        self.paths = core.paths
+        self.stories = core.stories
         self.setObjectName("main-window")
         self.setWindowIcon(QIcon(str(resource("icons", "writer-assistant.png"))))
         self.resize(1280, 800)
@@ -75,8 +68,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.find_bar)
         self.setCentralWidget(central)
         self.binder = Binder()
-        self.characters = CharacterPanel(stories)
-        self.plot = PlotPanel(stories)
+        self.characters = CharacterPanel(self.stories)
+        self.plot = PlotPanel(self.stories)
         self.binder_dock = self._dock("binder", self.tr("Chapters"), self.binder, left=True)
         self.characters_dock = self._dock("characters", self.tr("Characters"), self.characters)
         self.plot_dock = self._dock("plot", self.tr("Plot"), self.plot)
@@ -84,34 +77,37 @@ class MainWindow(QMainWindow):
         self.budget_dock = self._dock("budget", self.tr("Context"), self.budget)
         self.tabifyDockWidget(self.characters_dock, self.plot_dock)
         self.tabifyDockWidget(self.plot_dock, self.budget_dock)
-        self.characters_dock.raise_()
 
         self.words_label = QLabel()
         self.model_label = QLabel(self.tr("Model: starting…"))
         self.statusBar().addPermanentWidget(self.words_label)
         self.statusBar().addPermanentWidget(self.model_label)
 
-        self.ai = ai
-        self.manuscripts = ManuscriptActions(self, manuscripts or ManuscriptService(stories))
+        self.ai = AiActions(core, self)
+        self.manuscripts = ManuscriptActions(self, core.manuscripts)
         self.setAcceptDrops(True)
         self.binder.files_dropped.connect(self.import_dropped)
         self.editor.files_dropped.connect(self.import_dropped)
-        self.commands = AgentCommands(ai, self)
-        self.feedback = FeedbackPanes(ai, self)
+        self.commands = AgentCommands(self.ai, self)
+        self.feedback = FeedbackPanes(self.ai, self)
         self.feedback_dock = self._dock("feedback", self.tr("Feedback"), self.feedback)
         # Side docks run the full height; the feedback panes sit under the editor only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.feedback_dock)
-        self.chat = ChatPane(ai, self)
+        self.chat = ChatPane(self.ai, self)
         self.chat_dock = self._dock("chat", self.tr("Chat"), self.chat)
         self.tabifyDockWidget(self.budget_dock, self.chat_dock)
-        self.archive = ArchivePanel(archive or ArchiveIndexer(settings, stories), self)
+        self.archive = ArchivePanel(core.archive, self)
         self.archive_dock = self._dock("archive", self.tr("Archive"), self.archive)
         self.tabifyDockWidget(self.chat_dock, self.archive_dock)
         self.characters_dock.raise_()
-        ai.attach(self)
-        ai.prompt_assembled.connect(self.budget.show_report)
+        self.dialogs = StoryDialogs(self)
+        self.menus = MainMenus(self)
+
+        self.ai.state_changed.connect(self._on_ai_state_changed)
+        self.ai.prompt_assembled.connect(self.budget.show_report)
+        self.ai.show_model_state()
         self.characters.list.currentItemChanged.connect(lambda *_: self.commands.refresh())
         self.characters.entries_changed.connect(
             lambda: self.feedback.reload(self.editor.chapter_id)
@@ -119,7 +115,7 @@ class MainWindow(QMainWindow):
 
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
-        self._autosave.setInterval(settings.autosave_delay_ms)
+        self._autosave.setInterval(self.settings.autosave_delay_ms)
         self._autosave.timeout.connect(self.save_current_chapter)
         self._dirty_since: float | None = None
         self._words_timer = QTimer(self)
@@ -127,13 +123,12 @@ class MainWindow(QMainWindow):
         self._words_timer.setInterval(250)
         self._words_timer.timeout.connect(self.refresh_counts)
 
-        build_menus(self)
         self.editor.textChanged.connect(self._on_text_changed)
         self.binder.chapter_selected.connect(self.show_chapter)
         self.binder.chapter_renamed.connect(self._on_chapter_renamed)
         self.binder.order_changed.connect(self._on_order_changed)
         self._window_state = QSettings(
-            str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat
+            str(self.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
         self._restore_window_state()
         self.reload_story()
@@ -150,53 +145,51 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        return action
+    def docks(self) -> list[QDockWidget]:
+        return [
+            self.binder_dock,
+            self.characters_dock,
+            self.plot_dock,
+            self.budget_dock,
+            self.feedback_dock,
+            self.chat_dock,
+            self.archive_dock,
+        ]
 
     # -- story files -----------------------------------------------------------------------
 
     def new_story(self, path: Path, title: str | None = None) -> bool:
+        self.ai.abandon()
         self.save_current_chapter()
         try:
             self.stories.new_story(path, title)
         except StoryFileError as exc:
-            self._error(self.tr("Cannot create the story"), str(exc))
+            self.show_error(self.tr("Cannot create the story"), str(exc))
             return False
         self.stories.add_chapter(self.tr("Chapter 1"))
         self.reload_story()
         return True
 
     def open_story(self, path: Path) -> bool:
+        self.ai.abandon()
         self.save_current_chapter()
         try:
             self.stories.open_story(path)
         except StoryFileError as exc:
-            self._error(self.tr("Cannot open the story"), str(exc))
+            self.show_error(self.tr("Cannot open the story"), str(exc))
             return False
         self.reload_story()
         return True
 
     def close_story(self) -> None:
         self.ai.abandon()
-        self.ai.distill.cancel_all()
         self.save_current_chapter()
-        self.stories.close()
+        self.stories.close()  # cancels the story's jobs; their late results are dropped
         self.reload_story()
 
     def reload_story(self) -> None:
         is_open = self.stories.is_open
-        for action in (
-            self.save_action,
-            self.save_as_action,
-            self.close_action,
-            self.add_chapter_action,
-            self.rename_chapter_action,
-            self.delete_chapter_action,
-        ):
+        for action in self.menus.story_actions():
             action.setEnabled(is_open)
         self.characters.reload()
         self.plot.reload()
@@ -233,7 +226,8 @@ class MainWindow(QMainWindow):
     def show_chapter(self, chapter_id: int) -> None:
         if chapter_id == self.editor.chapter_id:
             return
-        self.ai.abandon()
+        if self.ai.editor_busy and not self.ai.busy_with(chapter_id):
+            self.ai.abandon()
         self.save_current_chapter()
         chapter = self.stories.chapter(chapter_id)
         self.editor.load_chapter(chapter_id, chapter.content)
@@ -359,17 +353,9 @@ class MainWindow(QMainWindow):
 
     # -- AI ----------------------------------------------------------------------------------
 
-    def ask_generate(self) -> None:
-        self.commands.ask_generate()
-
-    def ask_modify(self) -> None:
-        self.commands.ask_modify()
-
-    def ai_state_changed(self) -> None:
-        if hasattr(self, "commands"):
-            self.commands.refresh()
-        if hasattr(self, "feedback"):
-            self.feedback.refresh(self.ai.unavailable())
+    def _on_ai_state_changed(self) -> None:
+        self.commands.refresh()
+        self.feedback.refresh(self.ai.unavailable())
         self.manuscripts.refresh()
 
     # -- settings, state, closing ----------------------------------------------------------
@@ -382,7 +368,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
-    def _error(self, title: str, message: str) -> None:
+    def show_error(self, title: str, message: str) -> None:
         log.warning("%s: %s", title, message)
         QMessageBox.warning(self, title, message)
 
@@ -395,6 +381,3 @@ class MainWindow(QMainWindow):
         self._window_state.setValue("state", self.saveState())
         self._window_state.sync()
         super().closeEvent(event)
-
-
-__all__ = ["MainWindow", "STORY_SUFFIX"]

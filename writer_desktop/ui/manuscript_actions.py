@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,12 +10,17 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from writer_desktop.manuscripts import EXPORT_FORMATS, SUPPORTED, ManuscriptError
-from writer_desktop.services import ImportPreview, ManuscriptService
-from writer_desktop.storage import StoryFileError
-from writer_desktop.ui.background import BackgroundTask
+from writer_desktop.services import (
+    EXPORT_FORMATS,
+    SUPPORTED,
+    ImportPreview,
+    ManuscriptError,
+    ManuscriptService,
+    StoryFileError,
+)
 from writer_desktop.ui.binder import manuscript_files
 from writer_desktop.ui.import_dialog import ImportDialog
+from writer_desktop.ui.tasks import spawn
 
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
@@ -34,7 +40,7 @@ class ManuscriptActions(QObject):
         super().__init__(window)
         self.window = window
         self.service = service
-        self.task: BackgroundTask | None = None
+        self.task: asyncio.Task | None = None
         self.dialog: ImportDialog | None = None
         self.import_action = QAction(self.tr("&Import manuscript…"), window)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
@@ -59,31 +65,33 @@ class ManuscriptActions(QObject):
         if path:
             self.import_file(Path(path))
 
-    def import_file(self, path: Path) -> BackgroundTask:
+    def import_file(self, path: Path) -> asyncio.Task:
         """Read in the background (the window stays responsive), then show the preview."""
         progress = QProgressDialog(self.tr("Reading {0}…").format(path.name), "", 0, 0, self.window)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        task = BackgroundTask(lambda: self.service.read(path), self)
 
-        def done(preview: ImportPreview) -> None:
+        async def read() -> None:
+            try:
+                preview = await self.service.preview(path)
+            except Exception as exc:  # any unreadable file: say why, change nothing
+                progress.close()
+                message = (
+                    str(exc)
+                    if isinstance(exc, ManuscriptError)
+                    else self.tr("{0} could not be read: {1}").format(path.name, exc)
+                )
+                # Outside this task: a modal box runs a nested event loop.
+                asyncio.get_running_loop().call_soon(
+                    lambda: QMessageBox.warning(self.window, self.tr("Cannot import"), message)
+                )
+                return
             progress.close()
             self.show_preview(preview)
 
-        def failed(exc: Exception) -> None:
-            progress.close()
-            message = (
-                str(exc)
-                if isinstance(exc, ManuscriptError)
-                else (self.tr("{0} could not be read: {1}").format(path.name, exc))
-            )
-            QMessageBox.warning(self.window, self.tr("Cannot import"), message)
-
-        task.finished.connect(done)
-        task.failed.connect(failed)
-        self.task = task.start()
-        return task
+        self.task = spawn(read())
+        return self.task
 
     def show_preview(self, preview: ImportPreview) -> ImportDialog:
         dialog = ImportDialog(preview, self.window.stories.is_open, self.window)

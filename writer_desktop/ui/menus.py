@@ -1,112 +1,124 @@
-"""The main window's menus and toolbar."""
+"""MainMenus: the main window's menu bar and toolbar, and the actions they own."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QKeySequence
-
-from writer_desktop.ui import story_dialogs
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
 
-def build_menus(self: MainWindow) -> None:
-    bar = self.menuBar()
-    file_menu = bar.addMenu(self.tr("&File"))
-    self.new_action = self._action(
-        self.tr("&New story…"),
-        lambda: story_dialogs.new_story_dialog(self),
-        QKeySequence.StandardKey.New,
-    )
-    self.open_action = self._action(
-        self.tr("&Open…"),
-        lambda: story_dialogs.open_story_dialog(self),
-        QKeySequence.StandardKey.Open,
-    )
-    self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
-    self.save_as_action = self._action(
-        self.tr("Save &As…"),
-        lambda: story_dialogs.save_as_dialog(self),
-        QKeySequence.StandardKey.SaveAs,
-    )
-    self.save_action = self._action(
-        self.tr("&Save"), self.save_current_chapter, QKeySequence.StandardKey.Save
-    )
-    self.close_action = self._action(
-        self.tr("&Close story"), self.close_story, QKeySequence.StandardKey.Close
-    )
-    self.settings_action = self._action(
-        self.tr("Se&ttings…"), lambda: story_dialogs.open_settings(self)
-    )
-    quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-    file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
-    for action in (self.save_action, self.save_as_action, self.close_action):
-        file_menu.addAction(action)
-    file_menu.addSeparator()
-    file_menu.addActions([self.manuscripts.import_action, self.manuscripts.export_story_action])
-    file_menu.addSeparator()
-    file_menu.addAction(self.settings_action)
-    file_menu.addSeparator()
-    file_menu.addAction(quit_action)
-    self.recent_menu.aboutToShow.connect(lambda: story_dialogs.fill_recent_menu(self))
+class MainMenus(QObject):
+    """Builds File, Edit, Chapter, AI and View, and the toolbar, from the window's parts."""
 
-    edit_menu = bar.addMenu(self.tr("&Edit"))
-    undo = self._action(self.tr("&Undo"), self.editor.undo, QKeySequence.StandardKey.Undo)
-    redo = self._action(self.tr("&Redo"), self.editor.redo, QKeySequence.StandardKey.Redo)
-    undo.setEnabled(False)
-    redo.setEnabled(False)
-    self.editor.undoAvailable.connect(undo.setEnabled)
-    self.editor.redoAvailable.connect(redo.setEnabled)
-    edit_menu.addActions([undo, redo])
-    edit_menu.addSeparator()
-    find = self._action(
-        self.tr("&Find…"), lambda: self.find_bar.open(), QKeySequence.StandardKey.Find
-    )
-    replace = self._action(
-        self.tr("Find and &replace…"), lambda: self.find_bar.open(replace=True), "Ctrl+H"
-    )
-    edit_menu.addActions([find, replace])
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        dialogs = window.dialogs
+        bar = window.menuBar()
 
-    chapter_menu = bar.addMenu(self.tr("&Chapter"))
-    self.add_chapter_action = self._action(
-        self.tr("&Add chapter"), self.add_chapter, "Ctrl+Shift+N"
-    )
-    self.rename_chapter_action = self._action(
-        self.tr("&Rename chapter…"), self.rename_chapter, "F2"
-    )
-    self.delete_chapter_action = self._action(self.tr("&Delete chapter…"), self.delete_chapter)
-    chapter_menu.addActions(
-        [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
-    )
-    chapter_menu.addSeparator()
-    self.history_action = self._action(
-        self.tr("&History…"), lambda: story_dialogs.chapter_history(self), "Ctrl+Shift+H"
-    )
-    chapter_menu.addAction(self.history_action)
-    chapter_menu.addAction(self.manuscripts.export_chapter_action)
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_action = self._action(
+            self.tr("&New story…"), dialogs.new_story, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._action(
+            self.tr("&Open…"), dialogs.open_story, QKeySequence.StandardKey.Open
+        )
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.save_as_action = self._action(
+            self.tr("Save &As…"), dialogs.save_as, QKeySequence.StandardKey.SaveAs
+        )
+        self.save_action = self._action(
+            self.tr("&Save"), window.save_current_chapter, QKeySequence.StandardKey.Save
+        )
+        self.close_action = self._action(
+            self.tr("&Close story"), window.close_story, QKeySequence.StandardKey.Close
+        )
+        self.settings_action = self._action(self.tr("Se&ttings…"), dialogs.open_settings)
+        quit_action = self._action(self.tr("&Quit"), window.close, QKeySequence.StandardKey.Quit)
+        file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
+        for action in (self.save_action, self.save_as_action, self.close_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        manuscripts = window.manuscripts
+        file_menu.addActions([manuscripts.import_action, manuscripts.export_story_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        self.recent_menu.aboutToShow.connect(lambda: dialogs.fill_recent_menu(self.recent_menu))
 
-    ai_menu = bar.addMenu(self.tr("&AI"))
-    ai_menu.addActions(self.ai.actions())
-    ai_menu.addSeparator()
-    ai_menu.addActions(self.commands.actions())
+        editor = window.editor
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        undo = self._action(self.tr("&Undo"), editor.undo, QKeySequence.StandardKey.Undo)
+        redo = self._action(self.tr("&Redo"), editor.redo, QKeySequence.StandardKey.Redo)
+        undo.setEnabled(False)
+        redo.setEnabled(False)
+        editor.undoAvailable.connect(undo.setEnabled)
+        editor.redoAvailable.connect(redo.setEnabled)
+        edit_menu.addActions([undo, redo])
+        edit_menu.addSeparator()
+        find = self._action(
+            self.tr("&Find…"), lambda: window.find_bar.open(), QKeySequence.StandardKey.Find
+        )
+        replace = self._action(
+            self.tr("Find and &replace…"), lambda: window.find_bar.open(replace=True), "Ctrl+H"
+        )
+        edit_menu.addActions([find, replace])
 
-    view_menu = bar.addMenu(self.tr("&View"))
-    for dock in (
-        self.binder_dock,
-        self.characters_dock,
-        self.plot_dock,
-        self.budget_dock,
-        self.feedback_dock,
-        self.chat_dock,
-        self.archive_dock,
-    ):
-        view_menu.addAction(dock.toggleViewAction())
+        chapter_menu = bar.addMenu(self.tr("&Chapter"))
+        self.add_chapter_action = self._action(
+            self.tr("&Add chapter"), window.add_chapter, "Ctrl+Shift+N"
+        )
+        self.rename_chapter_action = self._action(
+            self.tr("&Rename chapter…"), window.rename_chapter, "F2"
+        )
+        self.delete_chapter_action = self._action(
+            self.tr("&Delete chapter…"), window.delete_chapter
+        )
+        chapter_menu.addActions(
+            [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
+        )
+        chapter_menu.addSeparator()
+        self.history_action = self._action(
+            self.tr("&History…"), dialogs.chapter_history, "Ctrl+Shift+H"
+        )
+        chapter_menu.addAction(self.history_action)
+        chapter_menu.addAction(manuscripts.export_chapter_action)
 
-    toolbar = self.addToolBar(self.tr("Main"))
-    toolbar.setObjectName("main-toolbar")
-    toolbar.addActions([self.add_chapter_action])
-    toolbar.addSeparator()
-    toolbar.addActions(self.ai.actions())
-    toolbar.addAction(self.commands.review_action)
+        ai_menu = bar.addMenu(self.tr("&AI"))
+        ai_menu.addActions(window.ai.actions())
+        ai_menu.addSeparator()
+        ai_menu.addActions(window.commands.actions())
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        for dock in window.docks():
+            view_menu.addAction(dock.toggleViewAction())
+
+        toolbar = window.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addActions([self.add_chapter_action])
+        toolbar.addSeparator()
+        toolbar.addActions(window.ai.actions())
+        toolbar.addAction(window.commands.review_action)
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def story_actions(self) -> list[QAction]:
+        """The actions that need an open story."""
+        return [
+            self.save_action,
+            self.save_as_action,
+            self.close_action,
+            self.add_chapter_action,
+            self.rename_chapter_action,
+            self.delete_chapter_action,
+        ]

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.inference import GenerationResult
 from writer_desktop.services.revision import Change, apply_changes, diff_changes
 from writer_desktop.ui.diff_html import diff_html
 
@@ -74,9 +73,10 @@ class ModifyDialog(QDialog):
         self.rewrite += text
         self.stream.insertPlainText(text)
 
-    def finish(self, result: GenerationResult) -> None:
+    def finish(self, text: str, cancelled: bool = False) -> None:
+        """The whole rewrite is in: show it as changes to accept or reject."""
         self.stop_button.setEnabled(False)
-        rewrite = result.text.strip()
+        rewrite = text.strip()
         if not rewrite:
             self.status.setText(self.tr("The model gave no rewrite; nothing to change."))
             return
@@ -97,7 +97,7 @@ class ModifyDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.change_list.addItem(item)
-        cut = self.tr(" (stopped early)") if result.cancelled else ""
+        cut = self.tr(" (stopped early)") if cancelled else ""
         self.status.setText(
             self.tr("{0} changes{1}. Untick any you do not want.").format(len(self.changes), cut)
         )

@@ -1,0 +1,211 @@
+"""Jobs on the event loop: a generation job's tokens as an async stream, the model's state,
+and the rule that every job belongs to the story it was started for.
+
+The runner (the worker thread) calls back on its own thread; everything here hands that
+output to the asyncio loop with call_soon_threadsafe, so callers simply `await`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Generic, ParamSpec
+
+from writer_desktop.inference import GenerationJob, GenerationResult, JobCallbacks, JobRunner
+from writer_desktop.services.errors import JobFailedError
+from writer_desktop.services.story_service import StoryService, StorySession
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+_END = object()
+
+
+class Listeners(Generic[P]):
+    """A list of callbacks, called in order; the plain-Python stand-in for a Qt signal."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[P, object]] = []
+
+    def connect(self, callback: Callable[P, object]) -> None:
+        self._callbacks.append(callback)
+
+    def disconnect(self, callback: Callable[P, object]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def emit(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        for callback in list(self._callbacks):
+            callback(*args, **kwargs)
+
+
+class Generation:
+    """One job's output on the loop: `async for token in generation`, then
+    `await generation.result()`. Cancelling the awaiting task cancels the job; after
+    cancel() no more tokens are handed out, so nothing late reaches a widget."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        job: GenerationJob,
+        session: StorySession | None = None,
+    ) -> None:
+        self.session = session
+        self._runner = runner
+        self._loop = asyncio.get_running_loop()
+        self._tokens: asyncio.Queue[object] = asyncio.Queue()
+        self._done: asyncio.Future[GenerationResult] = self._loop.create_future()
+        self._done.add_done_callback(_mark_retrieved)
+        self._stopped = False
+        self.started = False
+        self.job_id = runner.submit(
+            job,
+            JobCallbacks(
+                on_token=lambda text: self._post(self._tokens.put_nowait, text),
+                on_finished=lambda result: self._post(self._finish, result, None),
+                on_failed=lambda message: self._post(self._finish, None, message),
+                on_started=lambda: self._post(self._start),
+            ),
+        )
+
+    def _post(self, callback: Callable[..., None], *args: object) -> None:
+        """From the runner's thread to the loop's."""
+        with contextlib.suppress(RuntimeError):  # a closed loop: the app is gone
+            self._loop.call_soon_threadsafe(callback, *args)
+
+    def _start(self) -> None:
+        self.started = True
+
+    def _finish(self, result: GenerationResult | None, message: str | None) -> None:
+        self._tokens.put_nowait(_END)
+        if self._done.done():
+            return
+        if result is not None:
+            self._done.set_result(result)
+        else:
+            self._done.set_exception(JobFailedError(message or "The job failed."))
+
+    @property
+    def done(self) -> bool:
+        return self._done.done()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stopped
+
+    def cancel(self) -> None:
+        """Stop the job; the stream ends at once and result() says cancelled."""
+        self._stopped = True
+        self._runner.cancel(self.job_id)
+
+    def __aiter__(self) -> Generation:
+        return self
+
+    async def __anext__(self) -> str:
+        if self._stopped:
+            raise StopAsyncIteration
+        try:
+            item = await self._tokens.get()
+        except asyncio.CancelledError:
+            self.cancel()
+            raise
+        if item is _END or self._stopped:
+            raise StopAsyncIteration
+        return str(item)
+
+    async def result(self) -> GenerationResult:
+        """The finished job (cancelled or not); raises JobFailedError when it failed."""
+        try:
+            return await asyncio.shield(self._done)
+        except asyncio.CancelledError:
+            self.cancel()
+            raise
+
+    def add_done_callback(self, callback: Callable[[Generation], None]) -> None:
+        self._done.add_done_callback(lambda _future: callback(self))
+
+
+def _mark_retrieved(future: asyncio.Future) -> None:
+    """A failed job nobody awaited is not an 'exception never retrieved' warning."""
+    if not future.cancelled():
+        future.exception()
+
+
+class JobService:
+    """Starts generation jobs for the open story. Closing or switching the story cancels its
+    jobs, queued or running; their results are dropped by the services that await them."""
+
+    def __init__(self, runner: JobRunner, stories: StoryService) -> None:
+        self.runner = runner
+        self.stories = stories
+        self._live: set[Generation] = set()
+        stories.on_closing(self.cancel_story)
+
+    def generate(self, job: GenerationJob, session: StorySession | None) -> Generation:
+        """Queue `job` for the story of `session` (None: for no story, as the API allows)."""
+        generation = Generation(self.runner, job, session)
+        self._live.add(generation)
+        generation.add_done_callback(self._live.discard)
+        return generation
+
+    def live(self, session: StorySession | None = None) -> list[Generation]:
+        """Jobs not yet finished, of one story or of all."""
+        return [g for g in self._live if session is None or g.session == session]
+
+    def cancel_story(self, session: StorySession) -> None:
+        for generation in self.live(session):
+            generation.cancel()
+
+    def cancel_all(self) -> None:
+        for generation in list(self._live):
+            generation.cancel()
+
+
+class EngineService:
+    """The model's state as the author sees it ("loading", "ready", "failed") on the loop,
+    with listeners told of each change."""
+
+    def __init__(self) -> None:
+        self.state = "loading"
+        self.detail = ""
+        self.changed: Listeners[[str, str]] = Listeners()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready: asyncio.Event | None = None
+
+    def attach_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The loop state changes are delivered on; call before the worker starts."""
+        self._loop = loop
+        self._ready = asyncio.Event()
+
+    def from_worker(self, state: str, detail: str) -> None:
+        """The runner's listener: called on its thread."""
+        if self._loop is None:
+            self._set(state, detail)
+            return
+        with contextlib.suppress(RuntimeError):  # a closed loop: the app is gone
+            self._loop.call_soon_threadsafe(self._set, state, detail)
+
+    def _set(self, state: str, detail: str) -> None:
+        self.state, self.detail = state, detail
+        if state != "loading" and self._ready is not None:
+            self._ready.set()
+        self.changed.emit(state, detail)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+    async def wait_loaded(self) -> str:
+        """Wait until the model is ready or has failed; returns the state."""
+        if self.state == "loading" and self._ready is not None:
+            await self._ready.wait()
+        return self.state
+
+    def unavailable(self) -> str | None:
+        """Why the model cannot run jobs now, or None."""
+        if self.state == "failed":
+            return f"AI is unavailable: {self.detail}"
+        if self.state != "ready":
+            return "The model is still loading."
+        return None

@@ -62,3 +62,28 @@ def test_failed_import_as_new_story_leaves_no_file(tmp_path, monkeypatch):
         service.import_as_new_story([ImportedChapter("One", "Words.")], target, "New")
     assert not target.exists() and not service.stories.is_open
     assert target not in service.stories.recent.paths()
+
+
+def test_archive_indexing_queued_for_a_closed_story_is_dropped(tmp_path, paths):
+    """Switching story cancels the first story's indexing that has not started yet."""
+    import concurrent.futures
+
+    from writer_desktop.config import Settings
+    from writer_desktop.services import build_core
+
+    core = build_core(Settings.model_validate({"archive_db_path": str(tmp_path / "arc")}), paths)
+    try:
+        core.stories.new_story(tmp_path / "b.wstory", "B")
+        core.stories.new_story(tmp_path / "a.wstory", "A")
+        for number in range(20):
+            chapter = core.stories.add_chapter()
+            core.stories.save_chapter_text(chapter.id, f"Chapter {number} of the storm. " * 50)
+        futures = core.archive.index_story()
+        assert len(futures) == 20
+        core.stories.open_story(tmp_path / "b.wstory")
+        concurrent.futures.wait(futures, timeout=120)
+        cancelled = sum(future.cancelled() for future in futures)
+        assert cancelled >= 15, cancelled  # at most the first few had started
+        assert not core.archive.busy
+    finally:
+        core.shutdown()

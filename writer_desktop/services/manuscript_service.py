@@ -15,7 +15,7 @@ from writer_desktop.manuscripts import (
     split_chapters,
 )
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
-from writer_desktop.storage import StoryFileError
+from writer_desktop.services.errors import StoryFileError
 
 
 @dataclass

@@ -14,8 +14,8 @@ from writer_desktop.manuscripts import (
     read_manuscript,
     split_chapters,
 )
-from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
 from writer_desktop.services.errors import StoryFileError
+from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
 
 
 @dataclass

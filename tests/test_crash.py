@@ -10,7 +10,7 @@ from writer_desktop import crash
 def test_uncaught_exception_writes_a_readable_report(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     told = []
-    crash.install(tmp_path / "logs", told.append)
+    crash.install(tmp_path / "logs", lambda report, saved: told.append(report))
     try:
         raise RuntimeError("the lamp failed")
     except RuntimeError:

@@ -16,6 +16,25 @@ from writer_desktop import __version__
 
 log = logging.getLogger(__name__)
 _fault_file = None  # kept open for the process's life: faulthandler writes into it
+_rescuers: list[Callable[[], str]] = []
+
+
+def add_rescuer(rescue: Callable[[], str]) -> None:
+    """Called first when the app crashes: save or keep what the author has not saved yet,
+    and say in one sentence what was and was not saved."""
+    _rescuers.append(rescue)
+
+
+def rescue_unsaved() -> str:
+    """What every rescuer says (each runs even if another fails)."""
+    said = []
+    for rescue in _rescuers:
+        try:
+            said.append(rescue())
+        except Exception:  # a crash while crashing must not hide the report
+            log.exception("rescuing unsaved text failed")
+            said.append("Unsaved text could not be rescued; see the report.")
+    return " ".join(part for part in said if part)
 
 
 def write_report(
@@ -34,8 +53,9 @@ def write_report(
     return path
 
 
-def install(log_dir: Path, tell_author: Callable[[Path], None] | None = None) -> None:
-    """Report uncaught exceptions to a file (and the author); native faults to faults.log."""
+def install(log_dir: Path, tell_author: Callable[[Path, str], None] | None = None) -> None:
+    """Report uncaught exceptions to a file and to the author (with what the rescuers say
+    was saved); native faults to faults.log."""
     global _fault_file
     log_dir.mkdir(parents=True, exist_ok=True)
     _fault_file = (log_dir / "faults.log").open("a", encoding="utf-8")
@@ -45,9 +65,10 @@ def install(log_dir: Path, tell_author: Callable[[Path], None] | None = None) ->
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        saved = rescue_unsaved()
         path = write_report(log_dir, exc_type, exc, tb)
         log.error("uncaught exception, report in %s", path, exc_info=(exc_type, exc, tb))
         if tell_author is not None:
-            tell_author(path)
+            tell_author(path, saved)
 
     sys.excepthook = hook

@@ -20,12 +20,14 @@ from writer_desktop.services.errors import (
     ContextBudgetError,
     JobFailedError,
     ManuscriptError,
+    SaveFailedError,
     StoryChangedError,
     StoryFileError,
 )
 from writer_desktop.services.jobs import EngineService, Generation, JobService, Listeners
 from writer_desktop.services.manuscript_service import ImportPreview, ManuscriptService
 from writer_desktop.services.recent import RecentFiles
+from writer_desktop.services.recovery import RecoveredText, RecoveryService
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService, StorySession
 
 __all__ = [
@@ -52,7 +54,10 @@ __all__ = [
     "Listeners",
     "ManuscriptError",
     "ManuscriptService",
+    "SaveFailedError",
     "RecentFiles",
+    "RecoveredText",
+    "RecoveryService",
     "StoryChangedError",
     "StoryFileError",
     "StoryService",

@@ -19,6 +19,7 @@ from writer_desktop.services.distill_service import DistillService
 from writer_desktop.services.jobs import EngineService, JobService
 from writer_desktop.services.manuscript_service import ManuscriptService
 from writer_desktop.services.recent import RecentFiles
+from writer_desktop.services.recovery import RecoveryService
 from writer_desktop.services.story_service import StoryService
 
 ModelListener = Callable[[str, str], None]
@@ -56,6 +57,7 @@ class Core:
     agents: AgentService
     archive: ArchiveIndexer
     manuscripts: ManuscriptService
+    recovery: RecoveryService
     started: bool = field(default=False, init=False)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -108,4 +110,5 @@ def build_core(
         agents=agents,
         archive=archive,
         manuscripts=ManuscriptService(stories),
+        recovery=RecoveryService(paths.data_dir / "recovery", stories),
     )

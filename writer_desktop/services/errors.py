@@ -6,6 +6,10 @@ from writer_desktop.manuscripts import ManuscriptError
 from writer_desktop.storage import StoryFileError
 
 
+class SaveFailedError(StoryFileError):
+    """A change could not be written to the story file; the text is still where it was."""
+
+
 class StoryChangedError(Exception):
     """The story a job belonged to was closed or switched; its result was not written."""
 
@@ -23,6 +27,7 @@ __all__ = [
     "ContextBudgetError",
     "JobFailedError",
     "ManuscriptError",
+    "SaveFailedError",
     "StoryChangedError",
     "StoryFileError",
 ]

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from writer_desktop.domain import (
     Chapter,
@@ -19,7 +22,7 @@ from writer_desktop.domain import (
     Story,
     word_count,
 )
-from writer_desktop.services.errors import StoryChangedError
+from writer_desktop.services.errors import SaveFailedError, StoryChangedError
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.storage import StoryFileError, StoryStore
 
@@ -77,6 +80,19 @@ class StoryService:
             raise StoryChangedError(
                 f"{session.path.name} was closed before the result arrived; nothing was written."
             )
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[StoryStore]:
+        """A write to the story file; any failure (a full disk, a vanished file) becomes a
+        SaveFailedError that says what was not saved, in words."""
+        store = self._open_store
+        try:
+            yield store
+        except StoryFileError:
+            raise
+        except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise SaveFailedError(f"Could not save {what} to {store.path.name}: {reason}") from exc
 
     def on_closing(self, listener: Callable[[StorySession], None]) -> None:
         """Call `listener` with the session just before its story is closed or switched."""
@@ -149,42 +165,50 @@ class StoryService:
 
     def add_chapter(self, title: str | None = None) -> Chapter:
         title = title or f"Chapter {len(self._words) + 1}"
-        chapter = self._open_store.add_chapter(title)
+        with self._writing("the new chapter") as store:
+            chapter = store.add_chapter(title)
         assert chapter.id is not None
         self._words[chapter.id] = 0
         return chapter
 
     def add_chapters(self, chapters: list[tuple[str, str]]) -> list[Chapter]:
         """Append (title, text) chapters in one transaction: all of them or none."""
-        added = self._open_store.add_chapters(chapters)
+        with self._writing("the chapters") as store:
+            added = store.add_chapters(chapters)
         for chapter in added:
             assert chapter.id is not None
             self._words[chapter.id] = chapter.words
         return added
 
     def save_chapter_text(self, chapter_id: int, text: str) -> None:
-        self._open_store.save_chapter_text(chapter_id, text)
+        with self._writing("the chapter") as store:
+            store.save_chapter_text(chapter_id, text)
         self._words[chapter_id] = word_count(text)
 
     def set_outline(self, chapter_id: int, outline: str) -> None:
-        self._open_store.set_outline(chapter_id, outline)
+        with self._writing("the outline") as store:
+            store.set_outline(chapter_id, outline)
 
     def note_chapter_words(self, chapter_id: int, words: int) -> None:
         """Live count of unsaved text, so the story total follows the typing."""
         self._words[chapter_id] = words
 
     def rename_chapter(self, chapter_id: int, title: str) -> None:
-        self._open_store.rename_chapter(chapter_id, title.strip() or "Untitled chapter")
+        with self._writing("the chapter title") as store:
+            store.rename_chapter(chapter_id, title.strip() or "Untitled chapter")
 
     def reorder_chapters(self, chapter_ids: list[int]) -> None:
-        self._open_store.reorder_chapters(chapter_ids)
+        with self._writing("the chapter order") as store:
+            store.reorder_chapters(chapter_ids)
 
     def delete_chapter(self, chapter_id: int) -> None:
-        self._open_store.delete_chapter(chapter_id)
+        with self._writing("the deletion") as store:
+            store.delete_chapter(chapter_id)
         self._words.pop(chapter_id, None)
 
     def snapshot_chapter(self, chapter_id: int, text: str, reason: str) -> Snapshot:
-        return self._open_store.add_snapshot(chapter_id, text, reason)
+        with self._writing("a snapshot") as store:
+            return store.add_snapshot(chapter_id, text, reason)
 
     def snapshots(self, chapter_id: int) -> list[Snapshot]:
         return self._open_store.snapshots(chapter_id)
@@ -195,24 +219,29 @@ class StoryService:
         return self._open_store.characters()
 
     def save_character(self, character: Character) -> Character:
-        return self._open_store.save_character(character)
+        with self._writing("the character") as store:
+            return store.save_character(character)
 
     def delete_character(self, character_id: int) -> None:
-        self._open_store.delete_character(character_id)
+        with self._writing("the deletion") as store:
+            store.delete_character(character_id)
 
     def plot_elements(self) -> list[PlotElement]:
         return self._open_store.plot_elements()
 
     def save_plot_element(self, element: PlotElement) -> PlotElement:
-        return self._open_store.save_plot_element(element)
+        with self._writing("the plot element") as store:
+            return store.save_plot_element(element)
 
     def delete_plot_element(self, element_id: int) -> None:
-        self._open_store.delete_plot_element(element_id)
+        with self._writing("the deletion") as store:
+            store.delete_plot_element(element_id)
 
     # -- what the agents leave behind ------------------------------------------------------
 
     def add_feedback(self, feedback: Feedback) -> Feedback:
-        return self._open_store.add_feedback(feedback)
+        with self._writing("the feedback") as store:
+            return store.add_feedback(feedback)
 
     def feedback(self, chapter_id: int, agent: str | None = None) -> list[Feedback]:
         """A chapter's feedback, newest first."""
@@ -225,11 +254,13 @@ class StoryService:
         return self._open_store.chat_messages(conversation)
 
     def add_chat_message(self, conversation: int, role: str, content: str) -> ChatMessage:
-        return self._open_store.add_chat_message(conversation, role, content)
+        with self._writing("the chat message") as store:
+            return store.add_chat_message(conversation, role, content)
 
     def summaries(self, kind: str | None = None) -> dict[tuple[str, str], str]:
         """Summaries by (kind, content hash)."""
         return self._open_store.summaries(kind)
 
     def save_summary(self, kind: str, content_hash: str, summary: str, model: str) -> None:
-        self._open_store.save_summary(kind, content_hash, summary, model)
+        with self._writing("the summary") as store:
+            store.save_summary(kind, content_hash, summary, model)

@@ -18,6 +18,7 @@ from writer_desktop.services import (
     ContextBudgetError,
     JobFailedError,
     StoryChangedError,
+    StoryFileError,
 )
 from writer_desktop.ui.modify_dialog import ModifyDialog
 from writer_desktop.ui.proposal_dialog import ProposalDialog
@@ -30,7 +31,7 @@ DETAIL_FIELDS = ["role", "bio", "goals", "current_state", "traits"]
 
 
 # What a run in a dialog or the status bar can end with, short of a bug.
-RUN_ERRORS = (ContextBudgetError, JobFailedError, AgentOutputError)
+RUN_ERRORS = (ContextBudgetError, JobFailedError, AgentOutputError, StoryFileError)
 
 
 class AgentCommands(QObject):

@@ -17,6 +17,7 @@ from writer_desktop.services import (
     Core,
     JobFailedError,
     StoryChangedError,
+    StoryFileError,
 )
 from writer_desktop.ui.tasks import spawn
 
@@ -206,7 +207,8 @@ class AiActions(QObject):
         editor = self.window.editor
         chapter_id = editor.chapter_id
         assert chapter_id is not None
-        self.window.save_current_chapter()
+        if not self.window.save_current_chapter():
+            return None
         text = editor.toPlainText()
         return self._stream_into_editor(
             self.agents.continue_chapter(chapter_id, text, max_tokens),
@@ -220,7 +222,8 @@ class AiActions(QObject):
         if self.unavailable(needs_chapter=False) is not None or self.editor_busy:
             return None
         window = self.window
-        window.save_current_chapter()
+        if not window.save_current_chapter():
+            return None
         current = window.editor.chapter_id
         target = (
             current if current is not None and not window.editor.toPlainText().strip() else None
@@ -247,7 +250,8 @@ class AiActions(QObject):
         passage = cursor.selectedText().replace("\u2029", "\n")
         chapter_id = editor.chapter_id
         assert chapter_id is not None
-        self.window.save_current_chapter()
+        if not self.window.save_current_chapter():
+            return None
         text = editor.toPlainText()
         return self._stream_into_editor(
             self.agents.flesh_out(chapter_id, text, passage, max_tokens),
@@ -280,7 +284,7 @@ class AiActions(QObject):
             result = await self.follow(starting, insert, started)
         except ContextBudgetError as exc:
             self._editor_failed(self.tr("Cannot run: {0}").format(exc), str(exc))
-        except JobFailedError as exc:
+        except (JobFailedError, StoryFileError) as exc:
             self._editor_failed(self.tr("AI failed: {0}").format(exc), str(exc))
         except StoryChangedError:
             self._end_editor_run()

@@ -101,6 +101,8 @@ class WriterApp:
             last = self.stories.recent.last()
             if last is not None:
                 self.window.open_story(last)
+        if self.core.recovery.pending():
+            QTimer.singleShot(0, self.window.offer_recovered)
         if self.settings_problems:
             QTimer.singleShot(0, self._report_settings_problems)
 
@@ -121,7 +123,7 @@ class WriterApp:
 
     def shutdown(self) -> None:
         if self.window.isVisible():
-            self.window.close()
+            self.window.close_without_asking()
         self.core.shutdown()
 
 
@@ -133,15 +135,16 @@ def run(story: Path | None = None) -> int:
     paths = AppPaths.default()
     setup_logging(paths)
 
-    def tell_author(report: Path) -> None:
+    def tell_author(report: Path, saved: str) -> None:
         QMessageBox.critical(
             None,
             "Writer Assistant",
-            f"Something went wrong. Your story is saved.\nA report was written to {report}",
+            f"Something went wrong. {saved}\nA report was written to {report}",
         )
 
     crash.install(paths.log_dir, tell_author)
     writer_app = WriterApp.from_environment(paths)
+    crash.add_rescuer(writer_app.window.rescue_unsaved)
     writer_app.start(story)
     code = app.exec()
     writer_app.shutdown()

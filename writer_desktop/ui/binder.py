@@ -58,10 +58,15 @@ class Binder(QListWidget):
         self._append(chapter)
         self._loading = False
 
-    def select_chapter(self, chapter_id: int) -> None:
+    def select_chapter(self, chapter_id: int, quietly: bool = False) -> None:
+        """Select a chapter; `quietly` moves the selection back without asking to show it."""
         for row in range(self.count()):
             if self.item(row).data(ID_ROLE) == chapter_id:
-                self.setCurrentRow(row)
+                self.blockSignals(quietly)
+                try:
+                    self.setCurrentRow(row)
+                finally:
+                    self.blockSignals(False)
                 return
 
     def current_chapter_id(self) -> int | None:

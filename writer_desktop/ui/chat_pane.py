@@ -20,6 +20,7 @@ from writer_desktop.services import (
     ContextBudgetError,
     JobFailedError,
     StoryChangedError,
+    StoryFileError,
 )
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class ChatPane(QWidget):
 
         try:
             await self.ai.follow(starting, self._on_token, started)
-        except (ContextBudgetError, JobFailedError) as exc:
+        except (ContextBudgetError, JobFailedError, StoryFileError) as exc:
             self.transcript.appendPlainText(self.tr("[failed: {0}]").format(exc))
         except StoryChangedError:
             self._show_conversation()  # it belonged to a story that is closed now

@@ -25,6 +25,7 @@ from writer_desktop.services import (
     ContextBudgetError,
     JobFailedError,
     StoryChangedError,
+    StoryFileError,
 )
 from writer_desktop.ui.rating_chart import RatingChart
 
@@ -128,7 +129,7 @@ class FeedbackPane(QWidget):
         dropped = False
         try:
             feedback = await self.ai.follow(starting, self._on_token, started)
-        except (ContextBudgetError, JobFailedError) as exc:
+        except (ContextBudgetError, JobFailedError, StoryFileError) as exc:
             self.text.setPlainText(self.tr("Failed: {0}").format(exc))
             note = ""
         except AgentOutputError as exc:

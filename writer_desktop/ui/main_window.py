@@ -37,8 +37,9 @@ from writer_desktop.ui.story_dialogs import StoryDialogs
 
 log = logging.getLogger(__name__)
 
-# Whatever the typing rhythm, unsaved text is never older than this.
-AUTOSAVE_MAX_LATENCY_S = 1.5
+# Whatever the typing rhythm, unsaved text is never older than this (a kill -9 loses at most
+# this much typing, plus the few ms a save takes).
+AUTOSAVE_MAX_LATENCY_S = 0.75
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +81,12 @@ class MainWindow(QMainWindow):
 
         self.words_label = QLabel()
         self.model_label = QLabel(self.tr("Model: starting…"))
+        self.save_error: str | None = None
+        self.unsaved_label = QLabel()
+        self.unsaved_label.setObjectName("unsaved-indicator")
+        self.unsaved_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.unsaved_label.hide()
+        self.statusBar().addPermanentWidget(self.unsaved_label)
         self.statusBar().addPermanentWidget(self.words_label)
         self.statusBar().addPermanentWidget(self.model_label)
 
@@ -159,8 +166,9 @@ class MainWindow(QMainWindow):
     # -- story files -----------------------------------------------------------------------
 
     def new_story(self, path: Path, title: str | None = None) -> bool:
+        if not self.can_drop_editor_text(self.tr("start a new story")):
+            return False
         self.ai.abandon()
-        self.save_current_chapter()
         try:
             self.stories.new_story(path, title)
         except StoryFileError as exc:
@@ -171,8 +179,9 @@ class MainWindow(QMainWindow):
         return True
 
     def open_story(self, path: Path) -> bool:
+        if not self.can_drop_editor_text(self.tr("open another story")):
+            return False
         self.ai.abandon()
-        self.save_current_chapter()
         try:
             self.stories.open_story(path)
         except StoryFileError as exc:
@@ -181,11 +190,13 @@ class MainWindow(QMainWindow):
         self.reload_story()
         return True
 
-    def close_story(self) -> None:
+    def close_story(self) -> bool:
+        if not self.can_drop_editor_text(self.tr("close the story")):
+            return False
         self.ai.abandon()
-        self.save_current_chapter()
         self.stories.close()  # cancels the story's jobs; their late results are dropped
         self.reload_story()
+        return True
 
     def reload_story(self) -> None:
         is_open = self.stories.is_open
@@ -226,9 +237,13 @@ class MainWindow(QMainWindow):
     def show_chapter(self, chapter_id: int) -> None:
         if chapter_id == self.editor.chapter_id:
             return
+        shown = self.editor.chapter_id
+        if shown is not None and not self.can_drop_editor_text(self.tr("show another chapter")):
+            self.binder.select_chapter(shown, quietly=True)  # stay where the text is
+            return
         if self.ai.editor_busy and not self.ai.busy_with(chapter_id):
             self.ai.abandon()
-        self.save_current_chapter()
+            self.save_current_chapter()
         chapter = self.stories.chapter(chapter_id)
         self.editor.load_chapter(chapter_id, chapter.content)
         self.editor.setPlaceholderText(
@@ -299,27 +314,103 @@ class MainWindow(QMainWindow):
         now = time.monotonic()
         if self._dirty_since is None:
             self._dirty_since = now
-        if now - self._dirty_since >= AUTOSAVE_MAX_LATENCY_S:
+        age = now - self._dirty_since
+        if age >= AUTOSAVE_MAX_LATENCY_S:
             self.save_current_chapter()
         else:
-            self._autosave.start()
+            # After a pause in typing, or when the oldest unsaved keystroke comes of age.
+            left_ms = int((AUTOSAVE_MAX_LATENCY_S - age) * 1000)
+            self._autosave.start(max(1, min(self.settings.autosave_delay_ms, left_ms)))
         if not self._words_timer.isActive():  # counts keep moving while the AI streams
             self._words_timer.start()
 
-    def save_current_chapter(self) -> None:
+    def save_current_chapter(self) -> bool:
+        """Save the editor's text if it changed. False when the save failed: the text is
+        still only in the editor, the window says so, and autosave keeps trying."""
         self._autosave.stop()
         chapter_id = self.editor.chapter_id
         if chapter_id is None or self._dirty_since is None or not self.stories.is_open:
-            return
+            return True
         try:
             self.stories.save_chapter_text(chapter_id, self.editor.toPlainText())
-        except Exception as exc:  # a full disk or a vanished file: keep the text, say so
-            log.exception("autosave failed")
-            self.statusBar().showMessage(self.tr("Could not save: {0}").format(exc))
-            self._autosave.start()
-            return
+        except Exception as exc:  # a full disk, a vanished file or row: keep the text, say so
+            log.exception("save failed")
+            self.save_error = str(exc) or type(exc).__name__
+            self.unsaved_label.setText(self.tr("Not saved!"))
+            self.unsaved_label.setToolTip(
+                self.tr("The chapter could not be saved: {0}").format(self.save_error)
+            )
+            self.unsaved_label.show()
+            self.statusBar().showMessage(self.tr("Could not save: {0}").format(self.save_error))
+            self._autosave.start(max(self.settings.autosave_delay_ms, 2000))
+            return False
         self._dirty_since = None
+        if self.save_error is not None:
+            self.save_error = None
+            self.unsaved_label.hide()
+            self.statusBar().showMessage(self.tr("Saved."), 4000)
         self.chapter_saved.emit(chapter_id)
+        return True
+
+    def can_drop_editor_text(self, doing: str) -> bool:
+        """Before anything that would take the chapter out of the editor (another chapter,
+        story or import, closing, quitting): True once the text is saved, or kept as a copy,
+        or the author chose to discard it; False when they chose to stay."""
+        while not self.save_current_chapter():
+            choice = self.dialogs.ask_unsaved(doing, self.save_error or "")
+            if choice == "retry":
+                continue
+            if choice == "copy":
+                title = self.binder.currentItem().text() if self.binder.currentItem() else ""
+                if not self.dialogs.save_text_copy(title, self.editor.toPlainText()):
+                    continue
+            elif choice != "discard":
+                return False
+            self._autosave.stop()
+            self._dirty_since = None
+            self.save_error = None
+            self.unsaved_label.hide()
+        return True
+
+    def rescue_unsaved(self) -> str:
+        """For the crash handler: save the chapter, or keep its text in a recovery file;
+        says in one sentence which happened."""
+        chapter_id = self.editor.chapter_id
+        if chapter_id is None or self._dirty_since is None or not self.stories.is_open:
+            return self.tr("Your story is saved.")
+        if self.save_current_chapter():
+            return self.tr("Your story is saved.")
+        title = self.binder.currentItem().text() if self.binder.currentItem() else ""
+        kept = self.core.recovery.keep(self.stories.path, title, self.editor.toPlainText())
+        return self.tr(
+            "The chapter “{0}” could not be saved to the story; its text is kept in {1} "
+            "and will be offered back at the next start."
+        ).format(title, kept.with_suffix(".txt"))
+
+    def close_without_asking(self) -> None:
+        """Close now (the app is shutting down): unsaved text that cannot be saved goes to a
+        recovery file rather than a question nobody will answer."""
+        self.rescue_unsaved()
+        self._autosave.stop()
+        self._dirty_since = None
+        self.close()
+
+    def offer_recovered(self) -> int:
+        """Text kept after a crash: offered back, each as a new chapter of its story.
+        Returns how many were restored."""
+        restored = 0
+        for item in self.core.recovery.pending():
+            if not self.dialogs.ask_restore(item):
+                continue
+            elsewhere = item.story is not None and item.story != self.stories.path
+            if elsewhere and not (item.story.exists() and self.open_story(item.story)):
+                continue
+            if not self.stories.is_open:
+                continue
+            chapter = self.core.recovery.restore(item)
+            self.binder.add_chapter(chapter)
+            restored += 1
+        return restored
 
     def refresh_counts(self) -> None:
         if not self.stories.is_open:
@@ -373,6 +464,9 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.can_drop_editor_text(self.tr("quit")):
+            event.ignore()
+            return
         self.ai.abandon()
         self.save_current_chapter()
         self.characters.save_current()

@@ -108,7 +108,8 @@ class ManuscriptActions(QObject):
         if not chapters:
             return False
         window = self.window
-        window.save_current_chapter()
+        if not window.can_drop_editor_text(self.tr("import")):
+            return False
         try:
             if dialog.into_current and window.stories.is_open:
                 added = self.service.import_into_current(chapters)

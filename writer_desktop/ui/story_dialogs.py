@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from writer_desktop.services import StoryFileError
+from writer_desktop.services import RecoveredText, StoryFileError
 
 if TYPE_CHECKING:
     from writer_desktop.ui.history_dialog import HistoryDialog
@@ -47,14 +47,64 @@ class StoryDialogs(QObject):
         path, _ = QFileDialog.getSaveFileName(
             window, self.tr("Save story as"), str(Path.home()), STORY_FILTER
         )
-        if path:
-            window.save_current_chapter()
+        if path and window.can_drop_editor_text(self.tr("save the story as another file")):
             window.ai.abandon()
             try:
                 window.stories.save_as(Path(path))
             except (OSError, StoryFileError) as exc:
                 window.show_error(self.tr("Cannot save the story"), str(exc))
             window.reload_story()
+
+    def ask_unsaved(self, doing: str, reason: str) -> str:
+        """The chapter could not be saved: "retry", "copy" (save the text elsewhere),
+        "discard" or "cancel" (stay, keep the text in the editor)."""
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("The chapter is not saved"))
+        box.setText(self.tr("The chapter could not be saved, so you cannot {0} yet.").format(doing))
+        box.setInformativeText(
+            self.tr(
+                "{0}\n\nFree some disk space or check the folder, then Retry; or keep the "
+                "text as a separate file."
+            ).format(reason)
+        )
+        retry = box.addButton(self.tr("Retry"), QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton(self.tr("Save a copy as .txt…"), QMessageBox.ButtonRole.ActionRole)
+        discard = box.addButton(self.tr("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(retry)
+        box.exec()
+        return {retry: "retry", copy: "copy", discard: "discard", cancel: "cancel"}.get(
+            box.clickedButton(), "cancel"
+        )
+
+    def ask_restore(self, item: RecoveredText) -> bool:
+        """Offer back text kept after a crash."""
+        story = item.story.name if item.story else self.tr("no story")
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("Restore unsaved text?"),
+            self.tr(
+                "When Writer Assistant closed unexpectedly on {0}, “{1}” of {2} had {3} words "
+                "that were not saved. Add them to the story as a new chapter?"
+            ).format(item.kept_at, item.chapter_title, story, item.words),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_text_copy(self, title: str, text: str) -> bool:
+        """Write the chapter's text to a .txt file the author picks; True once written."""
+        suggested = str(Path.home() / f"{title or 'chapter'}.txt")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("Save a copy of the chapter"), suggested, "Text (*.txt)"
+        )
+        if not path:
+            return False
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            QMessageBox.warning(self.window, self.tr("Cannot save the copy"), str(exc))
+            return False
+        return True
 
     def fill_recent_menu(self, menu: QMenu) -> None:
         menu.clear()

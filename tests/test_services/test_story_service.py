@@ -87,3 +87,19 @@ def test_archive_indexing_queued_for_a_closed_story_is_dropped(tmp_path, paths):
         assert not core.archive.busy
     finally:
         core.shutdown()
+
+
+def test_a_story_that_failed_or_died_opening_is_not_reopened_at_start(tmp_path):
+    recent = RecentFiles(tmp_path / "recent.json")
+    a, b = tmp_path / "a.wstory", tmp_path / "b.wstory"
+    a.write_bytes(b"x")
+    b.write_bytes(b"x")
+    recent.add(b)
+    recent.add(a)
+    recent.opening(a)  # the app dies while opening a (a hostile file that hangs it)
+    assert recent.last() is None  # the next start opens nothing
+    assert recent.last() == b  # and a is skipped from then on
+    recent.failed(b)  # b said "damaged" when opened
+    assert recent.last() is None
+    recent.add(a)  # the author opens a on purpose: it may reopen again
+    assert recent.last() == a and recent.paths() == [a.resolve(), b.resolve()]

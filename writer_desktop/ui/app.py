@@ -98,9 +98,14 @@ class WriterApp:
         if story is not None:
             self.window.open_story(story)
         elif open_last:
-            last = self.stories.recent.last()
+            recent = self.stories.recent
+            last = recent.last()
             if last is not None:
-                self.window.open_story(last)
+                recent.opening(last)  # if opening it kills the app, the next start skips it
+                if self.window.open_story(last):
+                    recent.opening(None)
+                else:
+                    recent.failed(last)
         if self.core.recovery.pending():
             QTimer.singleShot(0, self.window.offer_recovered)
         if self.settings_problems:

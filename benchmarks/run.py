@@ -28,6 +28,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "second_agent_ttft_ratio": (0.05, "<=", "ratio"),
     "review_vs_cold_ratio": (0.40, "<=", "ratio"),
     "retrieval_top3": (0.8, ">=", "share"),
+    "kill9_lost_s_max": (1.0, "<=", "s"),
 }
 
 GEN_PROMPT = [
@@ -455,6 +456,12 @@ def bench_archive() -> dict[str, float]:
     return run_archive_bench()
 
 
+def bench_kill9() -> dict[str, float]:
+    from benchmarks.kill9 import bench_kill9 as run_kill9_bench
+
+    return run_kill9_bench()
+
+
 BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "generation": bench_generation,
     "launch": bench_launch,
@@ -465,6 +472,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "review": bench_review,
     "import": bench_import,
     "archive": bench_archive,
+    "kill9": bench_kill9,
 }
 
 

@@ -12,6 +12,7 @@ from writer_desktop.services.agent_service import (
     parse_rating,
 )
 from writer_desktop.services.archive_indexer import ArchiveIndexer, story_key
+from writer_desktop.services.context_agents import ContextAgents
 from writer_desktop.services.context_service import ContextService, content_hash
 from writer_desktop.services.core import Core, blocking_runner, build_core
 from writer_desktop.services.distill_service import DistillService
@@ -42,6 +43,7 @@ __all__ = [
     "ArchiveIndexer",
     "AssembledPrompt",
     "ContextBudgetError",
+    "ContextAgents",
     "ContextService",
     "Core",
     "DistillService",

@@ -46,7 +46,7 @@ class AgentRun(Generic[T]):
     operation: str
     chapter_id: int | None
     prompt: AssembledPrompt
-    session: StorySession
+    session: StorySession | None
     generation: Generation
     stories: StoryService = field(repr=False)
     finish: Callable[[GenerationResult], T] = field(repr=False)
@@ -58,7 +58,8 @@ class AgentRun(Generic[T]):
 
     async def result(self) -> T:
         self.generated = await self.generation.result()
-        self.stories.require(self.session)
+        if self.session is not None:
+            self.stories.require(self.session)
         return self.finish(self.generated)
 
     def cancel(self) -> None:
@@ -112,12 +113,12 @@ class AgentService:
         schema: dict[str, Any] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> AgentRun[T]:
-        """Assemble, queue, and return the run. Raises ContextBudgetError when the context
-        cannot fit, StoryFileError when no story is open."""
+        """Assemble the open story's context, queue, and return the run. Raises
+        ContextBudgetError when the context cannot fit, StoryFileError when no story is
+        open."""
         session = self.stories.session
         op = OPERATIONS[operation]
-        params = self.settings.endpoint(op.endpoint)
-        max_tokens = max_tokens or params.max_tokens
+        max_tokens = max_tokens or self.settings.endpoint(op.endpoint).max_tokens
         role, task = self.prompts.get(op.template).role_and_task(**values)
         prompt = self.context.assemble(
             op.agent,
@@ -129,16 +130,46 @@ class AgentService:
             phase=op.phase,
             custom_filters=custom_filters,
         )
+        run = self.launch(
+            operation,
+            prompt,
+            finish,
+            session,
+            chapter_id=chapter_id,
+            max_tokens=max_tokens,
+            schema=schema,
+            extra=extra,
+        )
+        self.distill.queue(prompt.report.needs_summary)
+        return run
+
+    def launch(
+        self,
+        operation: str,
+        prompt: AssembledPrompt,
+        finish: Callable[[GenerationResult], T],
+        session: StorySession | None,
+        *,
+        chapter_id: int | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        schema: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> AgentRun[T]:
+        """Queue an assembled prompt as the operation's job, for the story of `session`
+        (None: for no story). Sampling comes from the operation's ENDPOINT_* settings
+        unless given."""
+        op = OPERATIONS[operation]
+        params = self.settings.endpoint(op.endpoint)
         schema = schema or op.schema
         job = GenerationJob(
             messages=prompt.messages(),
-            temperature=params.temperature,
-            max_tokens=max_tokens,
+            temperature=params.temperature if temperature is None else temperature,
+            max_tokens=max_tokens or params.max_tokens,
             operation=operation,
             response_format={"type": "json_object", "schema": schema} if schema else None,
         )
         generation = self.jobs.generate(job, session)
-        self.distill.queue(prompt.report.needs_summary)
         return AgentRun(
             operation, chapter_id, prompt, session, generation, self.stories, finish, extra or {}
         )
@@ -163,12 +194,26 @@ class AgentService:
         return run
 
     async def generate_chapter(
-        self, instructions: str = "", chapter_id: int | None = None, max_tokens: int | None = None
+        self,
+        instructions: str = "",
+        chapter_id: int | None = None,
+        max_tokens: int | None = None,
+        into_story: bool = False,
     ) -> AgentRun[GenerationResult]:
         """Write a chapter: into the outline-only chapter given, else into a new one
-        (run.extra["new_chapter"])."""
+        (run.extra["new_chapter"]). The window streams the text into its editor; with
+        `into_story` (no editor: the HTTP API) the result is appended to the chapter."""
         chapter = self.stories.chapter(chapter_id) if chapter_id else self.stories.add_chapter()
         assert chapter.id is not None
+        target = chapter.id
+
+        def write(result: GenerationResult) -> GenerationResult:
+            text = result.text.strip()
+            if into_story and text:
+                before = self.stories.chapter(target).content.rstrip()
+                self.stories.save_chapter_text(target, f"{before}\n\n{text}" if before else text)
+            return result
+
         values = {
             "chapter_title": chapter.title,
             "outline": chapter.outline or "(none: follow the plot)",
@@ -179,7 +224,7 @@ class AgentService:
             "generate_chapter",
             chapter.id,
             values,
-            _same,
+            write,
             requests=requests,
             max_tokens=max_tokens,
             extra={"new_chapter": chapter},

@@ -14,7 +14,7 @@ from writer_desktop.context import (
     TokenCounter,
     container_from_story,
 )
-from writer_desktop.domain import PlotElement
+from writer_desktop.domain import PlotElement, StructuredContextContainer
 from writer_desktop.inference import ModelLoadError, resolve_model_path
 from writer_desktop.services.story_service import StoryService
 
@@ -39,6 +39,7 @@ class ContextService:
         # Passages the author pinned from the archive: high-priority context for every prompt.
         self.pinned = pinned or (lambda: [])
         self._counter: TokenCounter | None = None
+        self._other_counters: dict[str, TokenCounter] = {}
         self.last_prompt: AssembledPrompt | None = None
 
     @property
@@ -67,7 +68,8 @@ class ContextService:
         phase: str = "draft",
         custom_filters: tuple = (),
     ) -> AssembledPrompt:
-        """Raises ContextBudgetError when the context cannot fit."""
+        """The open story's context for one agent. Raises ContextBudgetError when the
+        context cannot fit."""
         story = self.stories.story()
         container = container_from_story(story, chapter_id, requests)
         container.plot_elements.extend(self.pinned())
@@ -76,8 +78,37 @@ class ContextService:
         def lookup(kind: str, text: str) -> str | None:
             return summaries.get((kind, content_hash(text)))
 
+        return self.assemble_container(
+            container,
+            agent,
+            role,
+            task,
+            reserve_tokens,
+            story.title,
+            phase=phase,
+            custom_filters=custom_filters,
+            summary=lookup,
+        )
+
+    def assemble_container(
+        self,
+        container: StructuredContextContainer,
+        agent: str,
+        role: str,
+        task: str,
+        reserve_tokens: int,
+        story_title: str,
+        phase: str = "draft",
+        custom_filters: tuple = (),
+        summary: Callable[[str, str], str | None] | None = None,
+    ) -> AssembledPrompt:
+        """A caller's own container (the HTTP API's structured_context) for one agent, by
+        the same engine; without a story there are no cached summaries."""
         manager = ContextManager(
-            self.settings, self.counter, lookup, system_base(self.prompts, story.title)
+            self.settings,
+            self.counter,
+            summary or (lambda _kind, _text: None),
+            system_base(self.prompts, story_title),
         )
         prompt = manager.process_context_for_agent(
             container,
@@ -90,3 +121,13 @@ class ContextService:
         )
         self.last_prompt = prompt
         return prompt
+
+    def count_tokens(self, text: str, strategy: str | None = None) -> tuple[int, str]:
+        """Tokens in `text` by the configured counter, or by the strategy named; returns
+        the count and the strategy that counted."""
+        if strategy is None or strategy == self.counter.strategy:
+            return self.counter.count(text), self.counter.strategy
+        if strategy not in self._other_counters:
+            path = resolve_model_path(self.settings) if strategy == "exact" else None
+            self._other_counters[strategy] = TokenCounter(strategy, path)  # type: ignore[arg-type]
+        return self._other_counters[strategy].count(text), strategy

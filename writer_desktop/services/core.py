@@ -14,6 +14,7 @@ from writer_desktop.config import AppPaths, Settings
 from writer_desktop.inference import BlockingRunner, InferenceWorker, JobRunner, LlamaBackend
 from writer_desktop.services.agent_service import AgentService
 from writer_desktop.services.archive_indexer import ArchiveIndexer
+from writer_desktop.services.context_agents import ContextAgents
 from writer_desktop.services.context_service import ContextService
 from writer_desktop.services.distill_service import DistillService
 from writer_desktop.services.jobs import EngineService, JobService
@@ -55,6 +56,7 @@ class Core:
     context: ContextService
     distill: DistillService
     agents: AgentService
+    context_agents: ContextAgents
     archive: ArchiveIndexer
     manuscripts: ManuscriptService
     recovery: RecoveryService
@@ -108,6 +110,7 @@ def build_core(
         context=context,
         distill=distill,
         agents=agents,
+        context_agents=ContextAgents(agents, context, prompts),
         archive=archive,
         manuscripts=ManuscriptService(stories),
         recovery=RecoveryService(paths.data_dir / "recovery", stories),

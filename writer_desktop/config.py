@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     archive_db_path: str = ""
     prompts_dir: str = ""
     autosave_delay_ms: int = Field(750, ge=100, le=2000)
+    # Rotating automatic backups of the open story (storage/backups.py).
+    backup_keep_last: int = Field(10, ge=1, le=1000)
+    backup_keep_days: int = Field(30, ge=0, le=3650)
+    backup_interval_minutes: int = Field(10, ge=1, le=1440)
 
     endpoint_writer_temperature: float = Field(0.8, ge=0.0, le=2.0)
     endpoint_writer_max_tokens: int = Field(2000, ge=1, le=32768)
@@ -131,6 +135,14 @@ class Settings(BaseSettings):
     distill_chapter_temperature: float = Field(0.3, ge=0.0, le=2.0)
     distill_character_temperature: float = Field(0.4, ge=0.0, le=2.0)
     distill_plot_temperature: float = Field(0.3, ge=0.0, le=2.0)
+
+    # The HTTP API (`writer-assistant serve`): loopback unless told otherwise, and then only
+    # with a token.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8765, ge=1, le=65535)
+    api_token: str = ""
+    api_cors_origins: list[str] = Field(default_factory=list)
+    api_max_body_bytes: int = Field(20_000_000, ge=1024, le=1_000_000_000)
 
     @classmethod
     def settings_customise_sources(

@@ -51,10 +51,18 @@ def _estimate(text: str) -> int:
 class TokenCounter:
     """Counts tokens by one strategy, caching each distinct text's count."""
 
-    def __init__(self, strategy: Strategy = "tiktoken", model_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        strategy: Strategy = "tiktoken",
+        model_path: Path | None = None,
+        tokenizer: _Tokenizer | None = None,
+    ) -> None:
+        """`tokenizer` gives the exact strategy another model's tokenizer (a server's)."""
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown token counting strategy {strategy!r}")
-        if strategy == "exact":
+        if strategy == "exact" and tokenizer is not None:
+            self._count = tokenizer
+        elif strategy == "exact":
             if model_path is None:
                 raise ValueError("the exact strategy needs the model's path")
             self._count = _exact_tokenizer(model_path)

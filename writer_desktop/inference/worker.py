@@ -9,6 +9,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from writer_desktop.config import Settings
 from writer_desktop.inference.backend import GenerationJob, LlamaBackend, ModelLoadError
@@ -88,8 +89,15 @@ class InferenceWorker:
             log.exception("model state listener failed")
 
     def _run(self) -> None:
-        backend = LlamaBackend(self._settings)
-        self._set_state("loading", self._settings.model_path or "default model")
+        if self._settings.llm_backend == "openai":
+            from writer_desktop.inference.openai_backend import OpenAIBackend
+
+            backend: LlamaBackend | OpenAIBackend = OpenAIBackend(self._settings)
+            loading = self._settings.llm_base_url
+        else:
+            backend = LlamaBackend(self._settings)
+            loading = self._settings.model_path or "default model"
+        self._set_state("loading", loading)
         try:
             self.model_name = backend.load()
         except Exception as exc:  # any failure, not only the expected ones, is reported
@@ -114,7 +122,7 @@ class InferenceWorker:
             backend.close()
             self._fail_queued("The app is closing.")
 
-    def _run_job(self, backend: LlamaBackend, job: GenerationJob, callbacks: JobCallbacks) -> None:
+    def _run_job(self, backend: Any, job: GenerationJob, callbacks: JobCallbacks) -> None:
         try:
             if self.load_error is not None:
                 callbacks.on_failed(self.load_error)

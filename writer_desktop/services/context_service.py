@@ -47,7 +47,16 @@ class ContextService:
         """Built on first use; the exact strategy falls back to tiktoken without a model."""
         if self._counter is None:
             strategy = self.settings.context_token_counter
-            if strategy == "exact":
+            if strategy == "exact" and self.settings.llm_backend == "openai":
+                from writer_desktop.inference.openai_backend import server_tokenizer
+
+                tokenizer = server_tokenizer(self.settings)
+                self._counter = (
+                    TokenCounter("exact", tokenizer=tokenizer)
+                    if tokenizer
+                    else TokenCounter("tiktoken")
+                )
+            elif strategy == "exact":
                 try:
                     self._counter = TokenCounter("exact", resolve_model_path(self.settings))
                 except (ModelLoadError, ValueError) as exc:

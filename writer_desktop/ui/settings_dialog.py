@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from writer_desktop.config import Settings, read_user_file, write_user_file
+from writer_desktop.ui.model_library_dialog import ModelLibraryDialog
 
 GROUPS: list[tuple[str, str]] = [
     ("Model", "model_path llm_"),
@@ -49,6 +50,7 @@ class SettingsDialog(QDialog):
         self.user_file = user_file
         stored = {k.lower(): v for k, v in read_user_file(user_file).items()}
         self.edits: dict[str, QLineEdit] = {}
+        self.library: ModelLibraryDialog | None = None
 
         tabs = QTabWidget()
         forms: dict[str, QFormLayout] = {}
@@ -110,7 +112,28 @@ class SettingsDialog(QDialog):
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(lambda: self._browse_model(edit))
         row.addWidget(browse)
+        find = QPushButton(self.tr("Find models…"))
+        find.setToolTip(
+            self.tr("GGUF models already on this computer (LM Studio, Ollama, GPT4All, Jan, …)")
+        )
+        find.clicked.connect(self.open_model_library)
+        row.addWidget(find)
         return box
+
+    def open_model_library(self) -> ModelLibraryDialog:
+        """Open the model library; the model chosen there fills MODEL_PATH and LLM_N_CTX."""
+        self.library = ModelLibraryDialog(self)
+        self.library.accepted.connect(self._model_chosen)
+        self.library.open()  # window-modal without a nested event loop: the scan runs on ours
+        return self.library
+
+    def _model_chosen(self) -> None:
+        library = self.library
+        if library is None or library.chosen is None:
+            return
+        self.edits["model_path"].setText(str(library.chosen))
+        if library.recommended_ctx:
+            self.edits["llm_n_ctx"].setText(str(library.recommended_ctx))
 
     def _browse_model(self, edit: QLineEdit) -> None:
         path, _ = QFileDialog.getOpenFileName(

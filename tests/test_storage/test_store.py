@@ -95,7 +95,9 @@ def test_snapshots_are_kept_newest_first_and_go_with_their_chapter(store):
     store.add_snapshot(chapter.id, "v1", "first")
     store.add_snapshot(chapter.id, "v2", "second")
     assert [s.content for s in store.snapshots(chapter.id)] == ["v2", "v1"]
-    store.delete_chapter(chapter.id)
+    store.delete_chapter(chapter.id)  # to the trash: its history stays with it
+    assert [s.content for s in store.snapshots(chapter.id)] == ["v2", "v1"]
+    store.purge_chapter(chapter.id)
     assert store.snapshots(chapter.id) == []
 
 

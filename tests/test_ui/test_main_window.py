@@ -11,7 +11,7 @@ from writer_desktop.storage import StoryStore
 
 
 def _store_chapters(path):
-    store = StoryStore.open(path)
+    store = StoryStore.open(path, read_only=True)
     try:
         return store.chapters()
     finally:
@@ -73,7 +73,7 @@ def test_binder_rename_reorder_and_delete_with_confirmation(qtbot, writer_app, m
     message_boxes.answer = message_boxes.answer.Yes
     window.delete_chapter()
     assert [c.id for c in _store_chapters(path)] == [third, first]
-    assert "Delete “Chapter 2”" in message_boxes.shown[-1][1]
+    assert "Move “Chapter 2” to the trash" in message_boxes.shown[-1][1]
 
 
 def test_character_is_added_and_edited_through_the_form(qtbot, writer_app):

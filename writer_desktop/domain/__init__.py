@@ -22,6 +22,7 @@ from writer_desktop.domain.context import (
 from writer_desktop.domain.story import (
     PLOT_TYPES,
     PRIORITIES,
+    BackupInfo,
     Chapter,
     Character,
     ChatMessage,
@@ -51,6 +52,7 @@ __all__ = [
     "UserRequest",
     "PLOT_TYPES",
     "PRIORITIES",
+    "BackupInfo",
     "Chapter",
     "Character",
     "ChatMessage",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,6 +42,8 @@ class Chapter(_Model):
     # An outline-only chapter has an outline and no prose yet.
     outline: str = ""
     updated_at: datetime | None = None
+    # When the chapter was moved to the trash; None for a chapter in the story.
+    deleted_at: datetime | None = None
 
     @property
     def words(self) -> int:
@@ -72,6 +75,17 @@ class Snapshot(_Model):
     content: str
     reason: str = ""
     created_at: datetime | None = None
+
+
+class BackupInfo(_Model):
+    """One automatic backup of a story, as a list of backups shows it."""
+
+    path: Path
+    created: datetime
+    chapters: int = 0
+    words: int = 0
+    # False when the backup could not be read (damaged, or not a story); counts are then 0.
+    readable: bool = True
 
 
 class Feedback(_Model):

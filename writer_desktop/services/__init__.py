@@ -12,6 +12,7 @@ from writer_desktop.services.agent_service import (
     parse_rating,
 )
 from writer_desktop.services.archive_indexer import ArchiveIndexer, story_key
+from writer_desktop.services.backup_service import BackupService
 from writer_desktop.services.context_agents import ContextAgents
 from writer_desktop.services.context_service import ContextService, content_hash
 from writer_desktop.services.core import Core, blocking_runner, build_core
@@ -21,9 +22,11 @@ from writer_desktop.services.errors import (
     ContextBudgetError,
     JobFailedError,
     ManuscriptError,
+    ReadOnlyStoryError,
     SaveFailedError,
     StoryChangedError,
     StoryFileError,
+    StoryLockedError,
 )
 from writer_desktop.services.jobs import EngineService, Generation, JobService, Listeners
 from writer_desktop.services.manuscript_service import ImportPreview, ManuscriptService
@@ -42,6 +45,7 @@ __all__ = [
     "AgentService",
     "ArchiveIndexer",
     "AssembledPrompt",
+    "BackupService",
     "ContextBudgetError",
     "ContextAgents",
     "ContextService",
@@ -57,11 +61,13 @@ __all__ = [
     "ManuscriptError",
     "ManuscriptService",
     "SaveFailedError",
+    "ReadOnlyStoryError",
     "RecentFiles",
     "RecoveredText",
     "RecoveryService",
     "StoryChangedError",
     "StoryFileError",
+    "StoryLockedError",
     "StoryService",
     "StorySession",
     "blocking_runner",

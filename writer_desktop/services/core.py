@@ -14,6 +14,7 @@ from writer_desktop.config import AppPaths, Settings
 from writer_desktop.inference import BlockingRunner, InferenceWorker, JobRunner, LlamaBackend
 from writer_desktop.services.agent_service import AgentService
 from writer_desktop.services.archive_indexer import ArchiveIndexer
+from writer_desktop.services.backup_service import BackupService
 from writer_desktop.services.context_agents import ContextAgents
 from writer_desktop.services.context_service import ContextService
 from writer_desktop.services.distill_service import DistillService
@@ -60,6 +61,7 @@ class Core:
     archive: ArchiveIndexer
     manuscripts: ManuscriptService
     recovery: RecoveryService
+    backups: BackupService
     started: bool = field(default=False, init=False)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -96,6 +98,8 @@ def build_core(
     stories = StoryService(RecentFiles(paths.data_dir / "recent.json"))
     jobs = JobService(runner, stories)
     archive = ArchiveIndexer(settings, stories)
+    # Chapters deleted for good (the trash emptied) leave the archive too.
+    stories.purged.connect(lambda ids: [archive.remove_chapter(i) for i in ids])
     context = ContextService(stories, settings, prompts, archive.pinned_elements)
     distill = DistillService(stories, jobs, prompts, settings)
     agents = AgentService(stories, jobs, prompts, settings, context, distill)
@@ -114,4 +118,5 @@ def build_core(
         archive=archive,
         manuscripts=ManuscriptService(stories),
         recovery=RecoveryService(paths.data_dir / "recovery", stories),
+        backups=BackupService(stories, settings, paths.data_dir / "backups"),
     )

@@ -3,7 +3,7 @@ HTTP API import them from here, never from the engines."""
 
 from writer_desktop.context import ContextBudgetError
 from writer_desktop.manuscripts import ManuscriptError
-from writer_desktop.storage import StoryFileError
+from writer_desktop.storage import ReadOnlyStoryError, StoryFileError, StoryLockedError
 
 
 class SaveFailedError(StoryFileError):
@@ -30,4 +30,6 @@ __all__ = [
     "SaveFailedError",
     "StoryChangedError",
     "StoryFileError",
+    "StoryLockedError",
+    "ReadOnlyStoryError",
 ]

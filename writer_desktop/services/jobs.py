@@ -10,34 +10,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import Generic, ParamSpec
 
 from writer_desktop.inference import GenerationJob, GenerationResult, JobCallbacks, JobRunner
 from writer_desktop.services.errors import JobFailedError
+from writer_desktop.services.events import Listeners
 from writer_desktop.services.story_service import StoryService, StorySession
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
 _END = object()
-
-
-class Listeners(Generic[P]):
-    """A list of callbacks, called in order; the plain-Python stand-in for a Qt signal."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable[P, object]] = []
-
-    def connect(self, callback: Callable[P, object]) -> None:
-        self._callbacks.append(callback)
-
-    def disconnect(self, callback: Callable[P, object]) -> None:
-        if callback in self._callbacks:
-            self._callbacks.remove(callback)
-
-    def emit(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        for callback in list(self._callbacks):
-            callback(*args, **kwargs)
 
 
 class Generation:

@@ -23,10 +23,19 @@ from writer_desktop.domain import (
     word_count,
 )
 from writer_desktop.services.errors import SaveFailedError, StoryChangedError
+from writer_desktop.services.events import Listeners
 from writer_desktop.services.recent import RecentFiles
-from writer_desktop.storage import StoryFileError, StoryStore
+from writer_desktop.storage import StoryFileError, StoryStore, copy_story
 
 log = logging.getLogger(__name__)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or (one.exists() and one.samefile(other))
+    except OSError:
+        return False
+
 
 STORY_SUFFIX = ".wstory"
 
@@ -49,6 +58,7 @@ class StoryService:
         self._words: dict[int, int] = {}
         self._serial = 0
         self._closing: list[Callable[[StorySession], None]] = []
+        self.purged: Listeners[[list[int]]] = Listeners()  # chapter ids gone for good
 
     # -- files -----------------------------------------------------------------------------
 
@@ -105,8 +115,19 @@ class StoryService:
         store = StoryStore.create(path, title or path.stem)
         self._switch(store)
 
-    def open_story(self, path: Path) -> None:
-        self._switch(StoryStore.open(Path(path)))
+    def open_story(self, path: Path, read_only: bool = False) -> None:
+        """Open a story file (checked first; locked for writing unless `read_only`).
+        Raises StoryFileError, StoryLockedError when another app has it open."""
+        path = Path(path)
+        if self._store is not None and _same_file(path, self._store.path):
+            if self._store.read_only == read_only:
+                return
+            self.close()  # the same file in the other mode: let go of it first
+        self._switch(StoryStore.open(path, read_only=read_only))
+
+    @property
+    def read_only(self) -> bool:
+        return self._store is not None and self._store.read_only
 
     def close(self) -> None:
         if self._store is not None:
@@ -122,19 +143,20 @@ class StoryService:
         self._serial += 1
 
     def save_as(self, path: Path) -> None:
-        """Copy the story to a new file (SQLite's backup API: consistent even mid-write)."""
+        """Copy the story to a new file and open that: SQLite's backup API into a temporary
+        file beside the target, renamed into place, so neither file is ever half-written;
+        the open story itself is refused as a target."""
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(STORY_SUFFIX)
-        if target.exists():
-            target.unlink()
-        source = sqlite3.connect(self._open_store.path)
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-            source.close()
+        source = self._open_store.path
+        if _same_file(target, source):
+            raise StoryFileError(
+                f"{target.name} is the story you have open: choose another name to save a copy."
+            )
+        if not self.read_only:
+            self._open_store.checkpoint()
+        copy_story(source, target)
         self.open_story(target)
 
     def _switch(self, store: StoryStore) -> None:
@@ -205,6 +227,36 @@ class StoryService:
         with self._writing("the deletion") as store:
             store.delete_chapter(chapter_id)
         self._words.pop(chapter_id, None)
+
+    def trash(self) -> list[Chapter]:
+        """Deleted chapters, most recently deleted first (with their snapshots and
+        feedback, until the trash is emptied)."""
+        return self._open_store.trash()
+
+    def restore_chapter(self, chapter_id: int) -> Chapter:
+        """Back from the trash to where it was."""
+        with self._writing("the restored chapter") as store:
+            chapter = store.restore_chapter(chapter_id)
+        self._words[chapter_id] = chapter.words
+        return chapter
+
+    def empty_trash(self) -> list[int]:
+        """Delete the trashed chapters for good; the purged listeners (the archive) are told
+        their ids."""
+        with self._writing("the emptied trash") as store:
+            ids = store.empty_trash()
+        if ids:
+            self.purged.emit(ids)
+        return ids
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the story file, so the .wstory alone is complete
+        (when the author pauses, and on close)."""
+        if self._store is not None and not self._store.read_only:
+            try:
+                self._store.checkpoint()
+            except StoryFileError:
+                log.warning("checkpoint failed", exc_info=True)
 
     def snapshot_chapter(self, chapter_id: int, text: str, reason: str) -> Snapshot:
         with self._writing("a snapshot") as store:

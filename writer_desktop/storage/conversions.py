@@ -18,26 +18,32 @@ def to_model(model: type[Model], row: Base) -> Model:
 
 
 def to_chapter(row: Base) -> Chapter:
+    """A chapter row as a domain Chapter."""
     return to_model(Chapter, row)
 
 
 def to_character(row: Base) -> Character:
+    """A character row as a domain Character."""
     return to_model(Character, row)
 
 
 def to_snapshot(row: Base) -> Snapshot:
+    """A snapshot row as a domain Snapshot."""
     return to_model(Snapshot, row)
 
 
 def to_feedback(row: Base) -> Feedback:
+    """A feedback row as a domain Feedback."""
     return to_model(Feedback, row)
 
 
 def to_chat_message(row: Base) -> ChatMessage:
+    """A chat message row as a domain ChatMessage."""
     return to_model(ChatMessage, row)
 
 
 def to_plot_element(row: PlotElementRow) -> PlotElement:
+    """A plot element row as a domain PlotElement."""
     # The one field named differently: "metadata" is reserved on SQLAlchemy models.
     return PlotElement(
         id=row.id,
@@ -50,6 +56,7 @@ def to_plot_element(row: PlotElementRow) -> PlotElement:
 
 
 def plot_element_values(element: PlotElement) -> dict:
+    """The column values of a PlotElement (its metadata goes to the "metadata" column)."""
     values = element.model_dump(exclude={"id", "metadata"})
     values["extra"] = element.metadata
     return values

@@ -90,6 +90,12 @@ MIGRATIONS: dict[int, str] = {
         );
         CREATE INDEX ix_chat_conversation ON chat_messages (conversation);
     """,
+    # 5: a trash for chapters: a deleted chapter keeps its row (and its snapshots and
+    # feedback) with the time it was deleted, until the trash is emptied.
+    5: """
+        ALTER TABLE chapters ADD COLUMN deleted_at DATETIME;
+        CREATE INDEX ix_chapters_deleted ON chapters (deleted_at);
+    """,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -9,10 +9,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
-    pass
+    """The declarative base of every story table."""
 
 
 class StoryRow(Base):
+    """The story itself: one row, id 1."""
+
     __tablename__ = "story"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -22,6 +24,8 @@ class StoryRow(Base):
 
 
 class ChapterRow(Base):
+    """A chapter; deleted_at is set while it is in the trash."""
+
     __tablename__ = "chapters"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,9 +34,13 @@ class ChapterRow(Base):
     content: Mapped[str] = mapped_column(Text, default="")
     outline: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column()
+    # Set while the chapter is in the trash (schema 5).
+    deleted_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
 
 
 class CharacterRow(Base):
+    """A character of the story bible."""
+
     __tablename__ = "characters"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -46,6 +54,8 @@ class CharacterRow(Base):
 
 
 class PlotElementRow(Base):
+    """A plot element of the story bible."""
+
     __tablename__ = "plot_elements"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -58,6 +68,8 @@ class PlotElementRow(Base):
 
 
 class SnapshotRow(Base):
+    """An earlier version of a chapter's text."""
+
     __tablename__ = "snapshots"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -68,6 +80,8 @@ class SnapshotRow(Base):
 
 
 class SummaryRow(Base):
+    """A summary the model wrote, by kind and content hash."""
+
     __tablename__ = "summaries"
     __table_args__ = (UniqueConstraint("kind", "content_hash"),)
 
@@ -80,6 +94,8 @@ class SummaryRow(Base):
 
 
 class FeedbackRow(Base):
+    """One agent's feedback on a chapter."""
+
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,6 +109,8 @@ class FeedbackRow(Base):
 
 
 class ChatMessageRow(Base):
+    """One message of a chat conversation."""
+
     __tablename__ = "chat_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

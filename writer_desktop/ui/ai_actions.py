@@ -114,6 +114,8 @@ class AiActions(QObject):
 
     def unavailable(self, needs_chapter: bool = True) -> str | None:
         """Why an AI action cannot run now, or None."""
+        if self.stories.read_only:
+            return self.tr("The story is open read-only.")
         if self.model_state == "failed":
             return self.tr("AI is unavailable: {0}").format(self.model_detail)
         if self.model_state != "ready":

@@ -30,10 +30,11 @@ class Binder(QListWidget):
         self.setObjectName("binder")
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setEditTriggers(
+        self._edit_triggers = (
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
+        self.setEditTriggers(self._edit_triggers)
         self.currentItemChanged.connect(self._on_current_changed)
         self.itemChanged.connect(self._on_item_changed)
         self.model().rowsMoved.connect(self._on_rows_moved)
@@ -68,6 +69,13 @@ class Binder(QListWidget):
                 finally:
                     self.blockSignals(False)
                 return
+
+    def set_read_only(self, read_only: bool) -> None:
+        """No renaming or reordering while the story is open read-only."""
+        self.setDragEnabled(not read_only)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers if read_only else self._edit_triggers
+        )
 
     def current_chapter_id(self) -> int | None:
         item = self.currentItem()

@@ -18,6 +18,7 @@ class ChapterEditor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.locked = False
         self.setObjectName("chapter-editor")
         font = QFont("Serif")
         font.setPointSize(12)
@@ -41,6 +42,11 @@ class ChapterEditor(QPlainTextEdit):
             return
         super().insertFromMimeData(source)
 
+    def set_locked(self, locked: bool) -> None:
+        """Locked: nothing can be typed whatever chapter is shown (a read-only story)."""
+        self.locked = locked
+        self.setReadOnly(self.chapter_id is None or locked)
+
     def load_chapter(self, chapter_id: int | None, text: str) -> None:
         """Show a chapter; its undo history starts fresh."""
         self.chapter_id = chapter_id
@@ -49,7 +55,7 @@ class ChapterEditor(QPlainTextEdit):
         self.blockSignals(False)
         self.document().clearUndoRedoStacks()
         self.document().setModified(False)
-        self.setReadOnly(chapter_id is None)
+        self.setReadOnly(chapter_id is None or self.locked)
         self.moveCursor(QTextCursor.MoveOperation.End)
 
     def replace_range(self, start: int, end: int, text: str) -> None:
@@ -107,7 +113,7 @@ class ChapterEditor(QPlainTextEdit):
         if self._ai_cursor is None:
             return
         self._ai_cursor = None
-        self.setReadOnly(self.chapter_id is None)
+        self.setReadOnly(self.chapter_id is None or self.locked)
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.ai_insertion_finished.emit()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +16,10 @@ from PySide6.QtWidgets import (
 
 
 class FindBar(QWidget):
+    """Find and replace in the chapter; Replace All is one undo step."""
+
+    about_to_replace_all = Signal()
+
     def __init__(self, editor: QPlainTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
@@ -113,10 +117,12 @@ class FindBar(QWidget):
         if self.editor.isReadOnly() or not needle:
             return 0
         document = self.editor.document()
+        found = document.find(needle, 0, self._flags())
+        if not found.isNull():
+            self.about_to_replace_all.emit()  # the window keeps a snapshot first
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
         count = 0
-        found = document.find(needle, 0, self._flags())
         while not found.isNull():
             found.insertText(self.replace_edit.text())
             count += 1

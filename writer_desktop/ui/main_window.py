@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from writer_desktop.resources import resource
-from writer_desktop.services import Core, StoryFileError
+from writer_desktop.services import Core, StoryFileError, StoryLockedError
 from writer_desktop.ui.agent_commands import AgentCommands
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.archive_panel import ArchivePanel
@@ -34,12 +34,16 @@ from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_p
 from writer_desktop.ui.menus import MainMenus
 from writer_desktop.ui.plot_panel import PlotPanel
 from writer_desktop.ui.story_dialogs import StoryDialogs
+from writer_desktop.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
 
 # Whatever the typing rhythm, unsaved text is never older than this (a kill -9 loses at most
 # this much typing, plus the few ms a save takes).
 AUTOSAVE_MAX_LATENCY_S = 0.75
+IDLE_CHECKPOINT_MS = 5000
+# Leaving a chapter that grew or shrank by this many words keeps a snapshot of it.
+SNAPSHOT_CHANGED_WORDS = 300
 
 
 class MainWindow(QMainWindow):
@@ -129,6 +133,20 @@ class MainWindow(QMainWindow):
         self._words_timer.setSingleShot(True)
         self._words_timer.setInterval(250)
         self._words_timer.timeout.connect(self.refresh_counts)
+        # When the author pauses, the story file alone is made complete (WAL folded in).
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(IDLE_CHECKPOINT_MS)
+        self._idle_timer.timeout.connect(self.stories.checkpoint)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(self.settings.backup_interval_minutes * 60_000)
+        self._backup_timer.timeout.connect(self.back_up)
+        self._backup_timer.start()
+        self._last_deleted: tuple[int, str] | None = None
+        self._loaded_words = 0
+        self.find_bar.about_to_replace_all.connect(
+            lambda: self.keep_snapshot(self.tr("before Replace All"))
+        )
 
         self.editor.textChanged.connect(self._on_text_changed)
         self.binder.chapter_selected.connect(self.show_chapter)
@@ -184,6 +202,14 @@ class MainWindow(QMainWindow):
         self.ai.abandon()
         try:
             self.stories.open_story(path)
+        except StoryLockedError as exc:
+            if not self.dialogs.ask_read_only(str(exc)):
+                return False
+            try:
+                self.stories.open_story(path, read_only=True)
+            except StoryFileError as again:
+                self.show_error(self.tr("Cannot open the story"), str(again))
+                return False
         except StoryFileError as exc:
             self.show_error(self.tr("Cannot open the story"), str(exc))
             return False
@@ -200,8 +226,17 @@ class MainWindow(QMainWindow):
 
     def reload_story(self) -> None:
         is_open = self.stories.is_open
+        read_only = self.stories.read_only
         for action in self.menus.story_actions():
             action.setEnabled(is_open)
+        for action in self.menus.writing_actions():
+            action.setEnabled(is_open and not read_only)
+        self._last_deleted = None
+        self.menus.undo_delete_action.setEnabled(False)
+        self.editor.set_locked(read_only)
+        self.binder.set_read_only(read_only)
+        self.characters.setEnabled(not read_only)
+        self.plot.setEnabled(not read_only)
         self.characters.reload()
         self.plot.reload()
         self.chat.reload()
@@ -219,7 +254,8 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
             self.ai.refresh()
             return
-        self.setWindowTitle(f"{self.stories.title()} — Writer Assistant")
+        suffix = self.tr(" (read-only)") if read_only else ""
+        self.setWindowTitle(f"{self.stories.title()}{suffix} — Writer Assistant")
         # Chapter ids restart in every file: forget the shown chapter before selecting one.
         self.editor.load_chapter(None, "")
         self._dirty_since = None
@@ -244,8 +280,13 @@ class MainWindow(QMainWindow):
         if self.ai.editor_busy and not self.ai.busy_with(chapter_id):
             self.ai.abandon()
             self.save_current_chapter()
+        if shown is not None and abs(self.editor.words() - self._loaded_words) >= (
+            SNAPSHOT_CHANGED_WORDS
+        ):
+            self.keep_snapshot(self.tr("after much writing"))
         chapter = self.stories.chapter(chapter_id)
         self.editor.load_chapter(chapter_id, chapter.content)
+        self._loaded_words = self.editor.words()
         self.editor.setPlaceholderText(
             self.tr("Outline: {0}\n\nWrite here, or use AI > Generate chapter.").format(
                 chapter.outline
@@ -277,6 +318,7 @@ class MainWindow(QMainWindow):
             self.binder.currentItem().setText(title.strip())
 
     def delete_chapter(self) -> None:
+        """Move the chapter to the trash (Chapter > Undo delete, or Trash…, brings it back)."""
         chapter_id = self.binder.current_chapter_id()
         if chapter_id is None:
             return
@@ -284,21 +326,58 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("Delete chapter"),
-            self.tr("Delete “{0}” and all its text? This cannot be undone.").format(title),
+            self.tr(
+                "Move “{0}” to the trash? Its text and history stay there until you empty "
+                "the trash (Chapter > Trash…)."
+            ).format(title),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        if not self.can_drop_editor_text(self.tr("delete the chapter")):
+            return
         if self.ai.busy_with(chapter_id):
             self.ai.abandon()
+        try:
+            self.stories.delete_chapter(chapter_id)
+        except StoryFileError as exc:
+            self.show_error(self.tr("Cannot delete the chapter"), str(exc))
+            return
         self._autosave.stop()
         self._dirty_since = None
         self.editor.load_chapter(None, "")
-        self.stories.delete_chapter(chapter_id)
         self.binder.remove_chapter(chapter_id)
+        self._last_deleted = (chapter_id, title)
+        self.menus.undo_delete_action.setText(self.tr("&Undo delete “{0}”").format(title))
+        self.menus.undo_delete_action.setEnabled(True)
+        self.statusBar().showMessage(
+            self.tr("“{0}” is in the trash. Chapter > Undo delete brings it back.").format(title),
+            10000,
+        )
         if self.binder.count():
             self.show_chapter(self.binder.current_chapter_id())
         self.refresh_counts()
         self.ai.refresh()
+
+    def undo_delete_chapter(self) -> None:
+        if self._last_deleted is not None:
+            self.restore_chapter(self._last_deleted[0])
+
+    def restore_chapter(self, chapter_id: int) -> None:
+        """A chapter back from the trash, where it was, and shown."""
+        try:
+            chapter = self.stories.restore_chapter(chapter_id)
+        except (StoryFileError, KeyError) as exc:
+            self.show_error(self.tr("Cannot restore the chapter"), str(exc))
+            return
+        if self._last_deleted is not None and self._last_deleted[0] == chapter_id:
+            self._last_deleted = None
+            self.menus.undo_delete_action.setText(self.tr("&Undo delete chapter"))
+            self.menus.undo_delete_action.setEnabled(False)
+        self.binder.set_chapters(self.stories.chapters())
+        assert chapter.id is not None
+        self.binder.select_chapter(chapter.id)
+        self.refresh_counts()
+        self.statusBar().showMessage(self.tr("Restored “{0}”.").format(chapter.title), 6000)
 
     def _on_chapter_renamed(self, chapter_id: int, title: str) -> None:
         self.stories.rename_chapter(chapter_id, title)
@@ -345,6 +424,7 @@ class MainWindow(QMainWindow):
             self._autosave.start(max(self.settings.autosave_delay_ms, 2000))
             return False
         self._dirty_since = None
+        self._idle_timer.start()
         if self.save_error is not None:
             self.save_error = None
             self.unsaved_label.hide()
@@ -371,6 +451,31 @@ class MainWindow(QMainWindow):
             self.save_error = None
             self.unsaved_label.hide()
         return True
+
+    def keep_snapshot(self, reason: str) -> None:
+        """A snapshot of the chapter as the editor has it (saved first)."""
+        chapter_id = self.editor.chapter_id
+        if chapter_id is None or self.stories.read_only or not self.save_current_chapter():
+            return
+        try:
+            self.stories.snapshot_chapter(chapter_id, self.editor.toPlainText(), reason)
+        except StoryFileError as exc:
+            self.statusBar().showMessage(self.tr("No snapshot kept: {0}").format(exc), 8000)
+
+    def back_up(self) -> None:
+        """The timer's automatic backup, off the GUI thread; a failure is shown, not fatal."""
+
+        async def work() -> None:
+            try:
+                made = await self.core.backups.backup_in_background()
+            except (OSError, StoryFileError) as exc:
+                self.statusBar().showMessage(self.tr("Backup failed: {0}").format(exc), 15000)
+                return
+            if made is not None:
+                self.statusBar().showMessage(self.tr("Backed up."), 3000)
+
+        if self.stories.is_open and not self.stories.read_only:
+            spawn(work())
 
     def rescue_unsaved(self) -> str:
         """For the crash handler: save the chapter, or keep its text in a recovery file;

@@ -38,9 +38,17 @@ class MainMenus(QObject):
             self.tr("&Close story"), window.close_story, QKeySequence.StandardKey.Close
         )
         self.settings_action = self._action(self.tr("Se&ttings…"), dialogs.open_settings)
+        self.restore_backup_action = self._action(
+            self.tr("Restore from &backup…"), dialogs.restore_backup
+        )
         quit_action = self._action(self.tr("&Quit"), window.close, QKeySequence.StandardKey.Quit)
         file_menu.insertActions(self.recent_menu.menuAction(), [self.new_action, self.open_action])
-        for action in (self.save_action, self.save_as_action, self.close_action):
+        for action in (
+            self.save_action,
+            self.save_as_action,
+            self.restore_backup_action,
+            self.close_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         manuscripts = window.manuscripts
@@ -79,8 +87,19 @@ class MainMenus(QObject):
         self.delete_chapter_action = self._action(
             self.tr("&Delete chapter…"), window.delete_chapter
         )
+        self.undo_delete_action = self._action(
+            self.tr("&Undo delete chapter"), window.undo_delete_chapter
+        )
+        self.undo_delete_action.setEnabled(False)
+        self.trash_action = self._action(self.tr("&Trash…"), dialogs.trash)
         chapter_menu.addActions(
-            [self.add_chapter_action, self.rename_chapter_action, self.delete_chapter_action]
+            [
+                self.add_chapter_action,
+                self.rename_chapter_action,
+                self.delete_chapter_action,
+                self.undo_delete_action,
+                self.trash_action,
+            ]
         )
         chapter_menu.addSeparator()
         self.history_action = self._action(
@@ -117,8 +136,19 @@ class MainMenus(QObject):
         return [
             self.save_action,
             self.save_as_action,
+            self.restore_backup_action,
             self.close_action,
             self.add_chapter_action,
             self.rename_chapter_action,
             self.delete_chapter_action,
+            self.trash_action,
+        ]
+
+    def writing_actions(self) -> list[QAction]:
+        """The actions that change the story: off while it is open read-only."""
+        return [
+            self.add_chapter_action,
+            self.rename_chapter_action,
+            self.delete_chapter_action,
+            self.trash_action,
         ]

@@ -106,6 +106,79 @@ class StoryDialogs(QObject):
             return False
         return True
 
+    def trash(self) -> None:
+        """The chapter trash: restore a chapter where it was, or empty the trash."""
+        from writer_desktop.ui.trash_dialog import TrashDialog
+
+        window = self.window
+        if not window.stories.is_open:
+            return
+        dialog = TrashDialog(window.stories.trash(), window)
+        self.trash_dialog = dialog
+
+        def restore(chapter_id: int) -> None:
+            window.restore_chapter(chapter_id)
+            dialog.show_chapters(window.stories.trash())
+
+        def empty() -> None:
+            try:
+                removed = window.stories.empty_trash()
+            except StoryFileError as exc:
+                window.show_error(self.tr("Cannot empty the trash"), str(exc))
+                return
+            dialog.show_chapters(window.stories.trash())
+            window.statusBar().showMessage(
+                self.tr("{0} chapters deleted for good.").format(len(removed)), 8000
+            )
+
+        dialog.restore_requested.connect(restore)
+        dialog.empty_requested.connect(empty)
+        dialog.open()
+
+    def restore_backup(self) -> None:
+        """File > Restore from backup…: a backup opens as a new story file."""
+        from writer_desktop.ui.backups_dialog import BackupsDialog
+
+        window = self.window
+        if not window.stories.is_open or window.stories.path is None:
+            return
+        story = window.stories.path
+        dialog = BackupsDialog(window.core.backups.backups(story), window)
+        self.backups_dialog = dialog
+
+        def restore() -> None:
+            chosen = dialog.chosen
+            if chosen is None:
+                return
+            suggested = story.with_name(
+                f"{story.stem} (backup {chosen.created:%Y-%m-%d %H%M}).wstory"
+            )
+            path, _ = QFileDialog.getSaveFileName(
+                window, self.tr("Save the backup as"), str(suggested), STORY_FILTER
+            )
+            if not path:
+                return
+            try:
+                written = window.core.backups.restore_as_copy(chosen, Path(path))
+            except (OSError, StoryFileError) as exc:
+                window.show_error(self.tr("Cannot restore the backup"), str(exc))
+                return
+            window.open_story(written)
+
+        dialog.accepted.connect(restore)
+        dialog.open()
+
+    def ask_read_only(self, message: str) -> bool:
+        """The story is open elsewhere: open it read-only instead?"""
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("The story is open elsewhere"),
+            self.tr("{0}\n\nOpen it read-only? You can read and copy, but not change it.").format(
+                message
+            ),
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def fill_recent_menu(self, menu: QMenu) -> None:
         menu.clear()
         for path in self.window.stories.recent.paths():

@@ -29,6 +29,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "review_vs_cold_ratio": (0.40, "<=", "ratio"),
     "retrieval_top3": (0.8, ">=", "share"),
     "kill9_lost_s_max": (1.0, "<=", "s"),
+    "open_check_150k_ms": (200.0, "<=", "ms"),
 }
 
 GEN_PROMPT = [
@@ -456,6 +457,34 @@ def bench_archive() -> dict[str, float]:
     return run_archive_bench()
 
 
+def bench_story_file(runs: int = 5) -> dict[str, float]:
+    """A 150,000-word story: the checks made when it opens (header, schema, quick_check,
+    the lock), and one automatic backup (SQLite's backup API, written beside and renamed)."""
+    from writer_desktop.storage import StoryStore, make_backup
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        core = _core(root)
+        stories = _big_story(core, root)
+        path = stories.path
+        stories.close()
+        opens, backups = [], []
+        for index in range(runs):
+            started = time.perf_counter()
+            store = StoryStore.open(path)
+            opens.append((time.perf_counter() - started) * 1000)
+            store.close()
+            started = time.perf_counter()
+            make_backup(path, root / f"backups-{index}")
+            backups.append((time.perf_counter() - started) * 1000)
+        size_mb = path.stat().st_size / 1e6
+    return {
+        "story_150k_mb": round(size_mb, 2),
+        "open_check_150k_ms": round(statistics.median(opens), 1),
+        "backup_150k_ms": round(statistics.median(backups), 1),
+    }
+
+
 def bench_kill9() -> dict[str, float]:
     from benchmarks.kill9 import bench_kill9 as run_kill9_bench
 
@@ -473,6 +502,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "import": bench_import,
     "archive": bench_archive,
     "kill9": bench_kill9,
+    "story_file": bench_story_file,
 }
 
 

@@ -162,6 +162,11 @@ class StoryService:
     def _switch(self, store: StoryStore) -> None:
         self.close()
         self._store = store
+        if not store.read_only:
+            try:  # snapshots thinned by age: all of the last day, then one a day
+                store.prune_snapshots()
+            except StoryFileError:
+                log.warning("could not thin the snapshots of %s", store.path, exc_info=True)
         self._words = {c.id: c.words for c in store.chapters() if c.id is not None}
         self.recent.add(store.path)
 

@@ -182,3 +182,18 @@ def test_a_model_the_server_lacks_is_named(server):
     with pytest.raises(ModelLoadError, match="no model 'llama-70b'"):
         backend.load()
     backend.close()
+
+
+def test_settings_test_connection_reports_the_model(server, qtbot, gui_loop, tmp_path):
+    from writer_desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(tmp_path / "settings.json")
+    qtbot.addWidget(dialog)
+    dialog.edits["llm_base_url"].setText(server)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.error_label.text().startswith("Connected"), timeout=10_000)
+    assert "SmolLM2" in dialog.error_label.text()
+    dialog.edits["llm_base_url"].setText(f"http://127.0.0.1:{_free_port()}")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "Connection failed" in dialog.error_label.text(), timeout=10_000)
+    assert "No server answers" in dialog.error_label.text()

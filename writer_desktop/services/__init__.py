@@ -17,11 +17,13 @@ from writer_desktop.services.context_agents import ContextAgents
 from writer_desktop.services.context_service import ContextService, content_hash
 from writer_desktop.services.core import Core, blocking_runner, build_core
 from writer_desktop.services.distill_service import DistillService
+from writer_desktop.services.engine_check import ConnectionReport, test_connection
 from writer_desktop.services.errors import (
     AgentOutputError,
     ContextBudgetError,
     JobFailedError,
     ManuscriptError,
+    ModelLoadError,
     ReadOnlyStoryError,
     SaveFailedError,
     StoryChangedError,
@@ -49,6 +51,7 @@ __all__ = [
     "ContextBudgetError",
     "ContextAgents",
     "ContextService",
+    "ConnectionReport",
     "Core",
     "DistillService",
     "EngineService",
@@ -60,6 +63,7 @@ __all__ = [
     "Listeners",
     "ManuscriptError",
     "ManuscriptService",
+    "ModelLoadError",
     "SaveFailedError",
     "ReadOnlyStoryError",
     "RecentFiles",
@@ -76,4 +80,5 @@ __all__ = [
     "parse_character_details",
     "parse_rating",
     "story_key",
+    "test_connection",
 ]

@@ -2,6 +2,7 @@
 HTTP API import them from here, never from the engines."""
 
 from writer_desktop.context import ContextBudgetError
+from writer_desktop.inference import ModelLoadError
 from writer_desktop.manuscripts import ManuscriptError
 from writer_desktop.storage import ReadOnlyStoryError, StoryFileError, StoryLockedError
 
@@ -27,6 +28,7 @@ __all__ = [
     "ContextBudgetError",
     "JobFailedError",
     "ManuscriptError",
+    "ModelLoadError",
     "SaveFailedError",
     "StoryChangedError",
     "StoryFileError",

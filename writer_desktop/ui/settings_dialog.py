@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from writer_desktop.config import Settings, read_user_file, write_user_file
+from writer_desktop.services import ModelLoadError, test_connection
 from writer_desktop.ui.model_library_dialog import ModelLibraryDialog
+from writer_desktop.ui.tasks import spawn
 
 GROUPS: list[tuple[str, str]] = [
     ("Model", "model_path llm_"),
@@ -81,6 +84,8 @@ class SettingsDialog(QDialog):
             row: QWidget = edit
             if name == "model_path":
                 row = self._with_browse(edit)
+            elif name == "llm_base_url":
+                row = self._with_test(edit)
             forms[_group_of(name)].addRow(name.upper(), row)
 
         self.error_label = QLabel()
@@ -119,6 +124,48 @@ class SettingsDialog(QDialog):
         find.clicked.connect(self.open_model_library)
         row.addWidget(find)
         return box
+
+    def _with_test(self, edit: QLineEdit) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit)
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.setToolTip(
+            self.tr("Ask the server which model it would use and its context length")
+        )
+        self.test_button.clicked.connect(lambda: self.test_connection())
+        row.addWidget(self.test_button)
+        return box
+
+    def test_connection(self) -> asyncio.Task | None:
+        """Ask the server in the form (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL) what it offers."""
+        values = self.values()
+        values["llm_backend"] = "openai"
+        try:
+            settings = Settings.model_validate(values)
+        except ValidationError as exc:
+            self.error_label.setText(str(exc.errors()[0]["msg"]))
+            return None
+        self.error_label.setText(self.tr("Asking {0}…").format(settings.llm_base_url))
+
+        async def ask() -> None:
+            try:
+                report = await test_connection(settings)
+            except ModelLoadError as exc:
+                self.error_label.setText(self.tr("Connection failed: {0}").format(exc))
+                return
+            context = (
+                self.tr("{0} tokens of context").format(f"{report.context_length:,}")
+                if report.context_length
+                else self.tr("context length not reported")
+            )
+            self.error_label.setText(
+                self.tr("Connected: {0}, {1}.").format(report.model or "?", context)
+            )
+
+        self.test_task = spawn(ask())
+        return self.test_task
 
     def open_model_library(self) -> ModelLibraryDialog:
         """Open the model library; the model chosen there fills MODEL_PATH and LLM_N_CTX."""

@@ -177,6 +177,11 @@ class EngineService:
     def ready(self) -> bool:
         return self.state == "ready"
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The loop the core runs on (uvicorn's for the API, qasync's for the window)."""
+        return self._loop
+
     async def wait_loaded(self) -> str:
         """Wait until the model is ready or has failed; returns the state."""
         if self.state == "loading" and self._ready is not None:

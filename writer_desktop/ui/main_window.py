@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
                 self.tr("The chapter could not be saved: {0}").format(self.save_error)
             )
             self.unsaved_label.show()
-            self.statusBar().showMessage(self.tr("Could not save: {0}").format(self.save_error))
+            self.statusBar().showMessage(self.save_error)
             self._autosave.start(max(self.settings.autosave_delay_ms, 2000))
             return False
         self._dirty_since = None

@@ -42,6 +42,7 @@ from writer_desktop.services import (
     ContextBudgetError,
     Core,
     JobFailedError,
+    ModelLoadError,
     StoryChangedError,
     StoryFileError,
 )
@@ -167,6 +168,10 @@ def create_app(core: Core, manage_core: bool = True) -> FastAPI:
 
     @app.exception_handler(JobFailedError)
     async def job_error(_request: Request, exc: JobFailedError) -> JSONResponse:
+        return _error(503, str(exc))
+
+    @app.exception_handler(ModelLoadError)
+    async def model_error(_request: Request, exc: ModelLoadError) -> JSONResponse:
         return _error(503, str(exc))
 
     @app.exception_handler(AgentOutputError)

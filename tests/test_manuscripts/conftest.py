@@ -46,3 +46,11 @@ def docx_file(tmp_path) -> Path:
 @pytest.fixture
 def odt_file(tmp_path) -> Path:
     return make_odt(tmp_path / "book.odt")
+
+
+@pytest.fixture(scope="session")
+def corpus_folder():
+    """The real-novel corpus, converted once (cached in the temp folder between runs)."""
+    from tests.test_manuscripts.corpus import build_corpus
+
+    return build_corpus()

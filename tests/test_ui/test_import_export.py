@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QPushButton
 
 from tests.test_manuscripts.conftest import make_docx
 from writer_desktop.manuscripts import read_manuscript, split_chapters
+
+
+@pytest.fixture(scope="module")
+def corpus_folder():
+    """The real-novel corpus (tests/test_manuscripts/corpus.py), built once."""
+    from tests.test_manuscripts.corpus import build_corpus
+
+    return build_corpus()
 
 
 def _drop(widget, path):
@@ -95,3 +105,66 @@ def test_export_story_writes_a_file_that_imports_back(qtbot, writer_app, tmp_pat
         ]
     one = window.manuscripts.export(tmp_path / "one.md", chapter=True)
     assert "And of the second." in one.read_text() and "first" not in one.read_text()
+
+
+def test_preview_lets_the_author_choose_the_split_and_updates_live(
+    qtbot, writer_app, tmp_path, corpus_folder
+):
+    """A real novel (Frankenstein, formatted as a Word user does): automatic split finds
+    its 4 letters and 24 chapters; choosing page breaks or a pattern re-splits at once."""
+    window = writer_app.window
+    shown = []
+    window.manuscripts.preview_shown.connect(shown.append)
+    window.manuscripts.import_file(corpus_folder / "frankenstein.word.docx")
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    dialog = shown[0]
+    titles = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert titles[:2] == ["Opening", "Letter 1"] and titles[-1] == "Chapter 24"
+    assert "29 chapters" in dialog.summary.text()
+    labels = [dialog.split_choice.itemText(i) for i in range(dialog.split_choice.count())]
+    dialog.split_choice.setCurrentIndex(labels.index("Page breaks"))
+    assert dialog.table.rowCount() >= 28
+    dialog.split_choice.setCurrentIndex(labels.index("Lines matching my pattern"))
+    qtbot.keyClicks(dialog.pattern, "^Letter")
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())][1:] == [
+        "Letter 1",
+        "Letter 2",
+        "Letter 3",
+        "Letter 4",
+    ]
+    assert "5 chapters" in dialog.summary.text()
+    dialog.pattern.setText("(")
+    assert "not valid" in dialog.split_error.text()
+    dialog.reject()
+
+
+def test_cancel_stops_reading_and_kills_the_child(qtbot, writer_app, tmp_path, monkeypatch):
+    from writer_desktop.manuscripts import isolation
+
+    jobs = []
+    original = isolation.ReadJob.__init__
+
+    def slow_job(self, path, reader=None, **caps):
+        original(self, path, reader, **caps)
+        jobs.append(self)
+
+    monkeypatch.setattr(isolation.ReadJob, "__init__", slow_job)
+    path = tmp_path / "slow.txt"
+    path.write_text("Chapter 1\n\nWords.\n")
+    monkeypatch.setattr(isolation.sys, "executable", "/bin/sleep")  # a child that hangs
+    monkeypatch.setattr(isolation.ReadJob, "_limit", lambda self: None)  # sleep needs no caps
+    original_popen = isolation.subprocess.Popen
+
+    def popen(command, **kwargs):
+        return original_popen(["/bin/sleep", "30"], **kwargs)
+
+    monkeypatch.setattr(isolation.subprocess, "Popen", popen)
+    task = writer_app.window.manuscripts.import_file(path)
+    qtbot.waitUntil(lambda: bool(jobs), timeout=5_000)
+    progress = writer_app.window.manuscripts.progress
+    [cancel] = progress.findChildren(QPushButton)
+    cancel.click()  # the author presses Cancel
+    qtbot.waitUntil(task.done, timeout=5_000)
+    qtbot.waitUntil(lambda: jobs[0].process.poll() is not None, timeout=5_000)
+    assert "cancelled" in writer_app.window.statusBar().currentMessage()
+    assert len(writer_app.stories.chapters()) == 1

@@ -1,4 +1,7 @@
-"""Writing the story or a chapter out: Markdown, Word, EPUB and plain text."""
+"""Writing the story or a chapter out: Markdown, Word, EPUB and plain text.
+
+Chapter text carries emphasis as `*italic*` / `**bold**` markers: .md keeps them, .docx
+and .epub turn them into real italics and bold, .txt writes the plain words."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+from writer_desktop.manuscripts.emphasis import parse_runs, strip_emphasis
 
 EXPORT_FORMATS: dict[str, str] = {
     ".md": "Markdown",
@@ -41,7 +46,7 @@ def _text(title: str, chapters: Chapters, path: Path) -> None:
             else (f"Chapter {index}: {chapter_title}")
         )
         parts.append(f"\n\n{heading}\n\n")
-        parts.append("\n\n".join(_paragraphs(content)) + "\n")
+        parts.append("\n\n".join(strip_emphasis(p) for p in _paragraphs(content)) + "\n")
     path.write_text("".join(parts), encoding="utf-8")
 
 
@@ -54,8 +59,24 @@ def _docx(title: str, chapters: Chapters, path: Path) -> None:
     for chapter_title, content in chapters:
         document.add_heading(chapter_title, level=1)
         for paragraph in _paragraphs(content):
-            document.add_paragraph(paragraph)
+            added = document.add_paragraph()
+            for run in parse_runs(paragraph):
+                piece = added.add_run(run.text)
+                piece.italic = run.italic or None
+                piece.bold = run.bold or None
     document.save(str(path))
+
+
+def _html_runs(paragraph: str) -> str:
+    out = []
+    for run in parse_runs(paragraph):
+        text = html.escape(run.text)
+        if run.bold:
+            text = f"<strong>{text}</strong>"
+        if run.italic:
+            text = f"<em>{text}</em>"
+        out.append(text)
+    return "".join(out)
 
 
 def _epub(title: str, chapters: Chapters, path: Path) -> None:
@@ -68,7 +89,7 @@ def _epub(title: str, chapters: Chapters, path: Path) -> None:
     items = []
     for index, (chapter_title, content) in enumerate(chapters, start=1):
         item = epub.EpubHtml(title=chapter_title, file_name=f"chapter-{index:03}.xhtml", lang="en")
-        body = "".join(f"<p>{html.escape(p)}</p>" for p in _paragraphs(content))
+        body = "".join(f"<p>{_html_runs(p)}</p>" for p in _paragraphs(content))
         item.content = f"<h1>{html.escape(chapter_title)}</h1>{body}"
         book.add_item(item)
         items.append(item)

@@ -1,27 +1,40 @@
-"""Importing manuscripts into stories and exporting stories: all or nothing, either way."""
+"""Importing manuscripts into stories and exporting stories: all or nothing, either way.
+
+Files are read in a child process with a time and memory cap (manuscripts.isolation);
+cancelling the awaiting task kills the child.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from writer_desktop.domain import Chapter
 from writer_desktop.manuscripts import (
+    AUTO,
+    Block,
     ImportedChapter,
     ManuscriptError,
+    SplitRule,
+    choose_rule,
     export_manuscript,
-    read_manuscript,
     split_chapters,
+    split_options,
 )
+from writer_desktop.manuscripts.isolation import ReadJob, read_isolated
 from writer_desktop.services.errors import StoryFileError
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
 
 
 @dataclass
 class ImportPreview:
+    """A manuscript read and split, not yet imported; blocks allow another split."""
+
     path: Path
     chapters: list[ImportedChapter]
+    blocks: list[Block] = field(default_factory=list)
+    rule: SplitRule = AUTO
 
     @property
     def words(self) -> int:
@@ -35,16 +48,38 @@ class ManuscriptService:
         self.stories = stories
 
     def read(self, path: Path) -> ImportPreview:
-        """Read and split a manuscript; nothing is changed yet. Raises ManuscriptError."""
+        """Read (in a capped child process) and split a manuscript; nothing is changed
+        yet. Raises ManuscriptError."""
         path = Path(path)
-        chapters = split_chapters(read_manuscript(path), path.stem)
+        return self._preview(path, read_isolated(path))
+
+    def _preview(self, path: Path, blocks: list[Block]) -> ImportPreview:
+        rule = choose_rule(blocks)
+        chapters = split_chapters(blocks, path.stem, rule)
         if not chapters:
             raise ManuscriptError(f"{path.name} holds no text to import.")
-        return ImportPreview(path, chapters)
+        return ImportPreview(path, chapters, blocks, rule)
 
     async def preview(self, path: Path) -> ImportPreview:
-        """read() on a thread: a long novel does not stall the caller's loop."""
-        return await asyncio.to_thread(self.read, path)
+        """read() without blocking the caller's loop; cancelling the awaiting task kills
+        the child process reading the file."""
+        path = Path(path)
+        job = ReadJob(path)
+        try:
+            blocks = await asyncio.to_thread(job.wait)
+        except asyncio.CancelledError:
+            job.kill()
+            raise
+        return await asyncio.to_thread(self._preview, path, blocks)
+
+    def split(self, preview: ImportPreview, rule: SplitRule) -> list[ImportedChapter]:
+        """The preview's manuscript split another way (a heading level, "Chapter N"
+        lines, page breaks, a pattern); raises ValueError for a bad pattern."""
+        return split_chapters(preview.blocks, preview.path.stem, rule)
+
+    def split_options(self, preview: ImportPreview) -> list[tuple[SplitRule, str]]:
+        """The splits worth offering the author for this manuscript."""
+        return split_options(preview.blocks)
 
     def import_into_current(self, chapters: list[ImportedChapter]) -> list[Chapter]:
         """Append the chapters to the open story in one transaction."""

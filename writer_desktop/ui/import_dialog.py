@@ -1,14 +1,19 @@
-"""The import preview: the chapters found in a manuscript, to adjust before importing."""
+"""The import preview: the chapters found in a manuscript, to adjust before importing;
+the author can choose how the book is split, and count and titles follow live."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -18,18 +23,45 @@ from PySide6.QtWidgets import (
 )
 
 from writer_desktop.services import ImportedChapter, ImportPreview
+from writer_desktop.services.manuscript_service import SplitRule
+
+Splitter = Callable[[ImportPreview, SplitRule], list[ImportedChapter]]
 
 PREVIEW_CHARS = 90
 
 
 class ImportDialog(QDialog):
+    """The chapters found in a manuscript: tick, rename, merge, or split another way."""
+
     def __init__(
-        self, preview: ImportPreview, story_open: bool, parent: QWidget | None = None
+        self,
+        preview: ImportPreview,
+        story_open: bool,
+        parent: QWidget | None = None,
+        splitter: Splitter | None = None,
+        options: list[tuple[SplitRule, str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import {0}").format(preview.path.name))
         self.resize(760, 520)
+        self.preview = preview
+        self.splitter = splitter
         self.chapters = [ImportedChapter(c.title, c.content) for c in preview.chapters]
+
+        self.split_choice = QComboBox()
+        for rule, label in options or []:
+            self.split_choice.addItem(self.tr(label), rule)
+        self.split_choice.addItem(self.tr("Lines matching my pattern"), "pattern")
+        self.pattern = QLineEdit()
+        self.pattern.setPlaceholderText(self.tr("e.g. ^Scene \\d+"))
+        self.pattern.setEnabled(False)
+        self.split_error = QLabel()
+        self.split_choice.currentIndexChanged.connect(self._on_split_changed)
+        self.pattern.textChanged.connect(self._on_split_changed)
+        split_row = QHBoxLayout()
+        split_row.addWidget(QLabel(self.tr("Split into chapters by:")))
+        split_row.addWidget(self.split_choice, 1)
+        split_row.addWidget(self.pattern, 1)
 
         self.summary = QLabel()
         self.table = QTableWidget(0, 3)
@@ -58,6 +90,9 @@ class ImportDialog(QDialog):
         row.addWidget(self.new_story)
         row.addWidget(self.current_story)
         layout = QVBoxLayout(self)
+        if splitter is not None:
+            layout.addLayout(split_row)
+            layout.addWidget(self.split_error)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(
@@ -66,6 +101,28 @@ class ImportDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(buttons)
         self._fill()
+
+    def choose_split(self, rule: SplitRule) -> None:
+        """Split the manuscript by rule and show the result (the author's choice)."""
+        if self.splitter is None:
+            return
+        try:
+            chapters = self.splitter(self.preview, rule)
+        except ValueError as exc:
+            self.split_error.setText(str(exc))
+            return
+        self.split_error.setText("")
+        self.chapters = [ImportedChapter(c.title, c.content) for c in chapters]
+        self._fill()
+
+    def _on_split_changed(self, *_args) -> None:
+        data = self.split_choice.currentData()
+        self.pattern.setEnabled(data == "pattern")
+        if data == "pattern":
+            if self.pattern.text().strip():
+                self.choose_split(SplitRule("pattern", pattern=self.pattern.text()))
+        elif isinstance(data, SplitRule):
+            self.choose_split(data)
 
     def _fill(self) -> None:
         self.table.blockSignals(True)

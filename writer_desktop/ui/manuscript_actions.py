@@ -42,6 +42,7 @@ class ManuscriptActions(QObject):
         self.service = service
         self.task: asyncio.Task | None = None
         self.dialog: ImportDialog | None = None
+        self.progress: QProgressDialog | None = None
         self.import_action = QAction(self.tr("&Import manuscript…"), window)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.ask_import)
@@ -67,16 +68,29 @@ class ManuscriptActions(QObject):
 
     def import_file(self, path: Path) -> asyncio.Task:
         """Read in the background (the window stays responsive), then show the preview."""
-        progress = QProgressDialog(self.tr("Reading {0}…").format(path.name), "", 0, 0, self.window)
-        progress.setCancelButton(None)
+        progress = QProgressDialog(
+            self.tr("Reading {0}…").format(path.name), self.tr("Cancel"), 0, 0, self.window
+        )
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
+        self.progress = progress
+
+        def close_progress() -> None:
+            # closing a QProgressDialog emits canceled: not a cancel by the author
+            progress.canceled.disconnect(self.cancel_import)
+            progress.close()
 
         async def read() -> None:
             try:
                 preview = await self.service.preview(path)
+            except asyncio.CancelledError:  # the author pressed Cancel: the child is killed
+                close_progress()
+                self.window.statusBar().showMessage(
+                    self.tr("Import of {0} cancelled.").format(path.name), 8000
+                )
+                return
             except Exception as exc:  # any unreadable file: say why, change nothing
-                progress.close()
+                close_progress()
                 message = (
                     str(exc)
                     if isinstance(exc, ManuscriptError)
@@ -87,14 +101,26 @@ class ManuscriptActions(QObject):
                     lambda: QMessageBox.warning(self.window, self.tr("Cannot import"), message)
                 )
                 return
-            progress.close()
+            close_progress()
             self.show_preview(preview)
 
         self.task = spawn(read())
+        progress.canceled.connect(self.cancel_import)
         return self.task
 
+    def cancel_import(self) -> None:
+        """Stop reading the manuscript now (the Cancel button of the progress dialog)."""
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
     def show_preview(self, preview: ImportPreview) -> ImportDialog:
-        dialog = ImportDialog(preview, self.window.stories.is_open, self.window)
+        dialog = ImportDialog(
+            preview,
+            self.window.stories.is_open,
+            self.window,
+            splitter=self.service.split,
+            options=self.service.split_options(preview),
+        )
         dialog.accepted.connect(lambda: self.apply(dialog, preview))
         dialog.open()
         self.dialog = dialog

@@ -37,6 +37,10 @@ def serve_main(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--read-manuscript-child"]:  # the frozen app reading a file for itself
+        from writer_desktop.manuscripts.isolation import child_main
+
+        return child_main(argv[1:])
     if argv[:1] == ["serve"]:
         return serve_main(argv[1:])
     parser = argparse.ArgumentParser(prog="writer-assistant", description="Writer Assistant")

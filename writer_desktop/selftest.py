@@ -100,7 +100,7 @@ def _run(tokens: int, timeout_s: float, say: Callable[[str], None]) -> int:
             app.shutdown()
             qt_app.processEvents()
 
-        archive_problem = _archive_check(root / "archive")
+        archive_problem = _archive_check(root / "archive") or _import_check(root)
         if archive_problem:
             say(f"self-test failed: {archive_problem}")
             return 1
@@ -130,6 +130,27 @@ def _run(tokens: int, timeout_s: float, say: Callable[[str], None]) -> int:
             f"{result.seconds:.2f} s"  # type: ignore[attr-defined]
         )
         return 0
+
+
+RTF_SAMPLE = (
+    r"{\rtf1\ansi{\fonttbl{\f0 Times;}}\f0 {\b Chapter 1}\par "
+    r"The storm came in. {\i Mara} lit the lamp.\par {\b Chapter 2}\par "
+    r"Morning found the harbour quiet.\par}"
+)
+
+
+def _import_check(root: Path) -> str | None:
+    """A manuscript read as the app reads one: in the capped child process, by pandoc."""
+    from writer_desktop.manuscripts import split_chapters
+    from writer_desktop.manuscripts.isolation import read_isolated
+
+    path = root / "sample.rtf"
+    path.write_text(RTF_SAMPLE, encoding="ascii")
+    chapters = split_chapters(read_isolated(path), path.stem)
+    titles = [chapter.title for chapter in chapters]
+    if titles != ["Chapter 1", "Chapter 2"] or "*Mara*" not in chapters[0].content:
+        return f"the sample manuscript imported as {titles!r}"
+    return None
 
 
 def _archive_check(folder: Path) -> str | None:

@@ -17,6 +17,16 @@ from pathlib import Path
 from writer_desktop.manuscripts import limits
 from writer_desktop.manuscripts.readers import Block, ManuscriptError, read_manuscript
 
+CHILD_FLAG = "--read-manuscript-child"
+
+
+def child_command() -> list[str]:
+    """How to start the reading child: this module under Python, or the frozen app itself
+    (which has no `-m`) with the flag its entry point hands on to _main."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "writer_desktop.manuscripts.isolation"]
+
 
 class ReadJob:
     """One manuscript being read by a child process; wait() for its blocks, kill() to
@@ -34,7 +44,7 @@ class ReadJob:
         self.memory_limit_mb = memory_limit_mb
         self.rusage = None
         self.killed = False
-        command = [sys.executable, "-m", "writer_desktop.manuscripts.isolation", str(self.path)]
+        command = [*child_command(), str(self.path)]
         if reader:
             command.append(reader)
         self.process = subprocess.Popen(
@@ -137,6 +147,11 @@ def _main(argv: list[str]) -> int:
     sys.stdout.write(json.dumps(answer))
     sys.stdout.flush()
     return 0
+
+
+def child_main(argv: list[str]) -> int:
+    """The child's entry point (the frozen app's `--read-manuscript-child PATH [READER]`)."""
+    return _main(argv)
 
 
 if __name__ == "__main__":

@@ -213,7 +213,7 @@ def word_user_docx(book: Book, path: Path, contents: bool, two_line: bool) -> No
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Pt
 
-    from writer_desktop.manuscripts.emphasis import parse_runs
+    from writer_desktop.domain.emphasis import parse_runs
 
     document = docx.Document()
 

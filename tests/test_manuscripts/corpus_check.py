@@ -51,6 +51,10 @@ def check_file(path: Path, expected: dict, reader: str | None = None) -> dict:
         return result
     if chapters and chapters[0].title == OPENING_TITLE:
         result["opening"] = True
+        if chapters[0].include:  # front matter must be offered unticked, not imported
+            result["found"] = len(chapters)
+            result["why"] = f"front matter ticked: {chapters[0].content[:60]!r}"
+            return result
         chapters = chapters[1:]
     result["found"] = len(chapters)
     wrong = [

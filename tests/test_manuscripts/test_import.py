@@ -80,7 +80,7 @@ def test_text_before_the_first_chapter_is_kept_as_an_opening(tmp_path):
     path = tmp_path / "b.txt"
     path.write_text("An epigraph.\n\nCHAPTER ONE\n\nIt began.\n\nCHAPTER TWO\n\nIt went on.")
     assert chapters_of(path) == [
-        ("Opening", "An epigraph."),
+        ("Front matter", "An epigraph."),
         ("CHAPTER ONE", "It began."),
         ("CHAPTER TWO", "It went on."),
     ]

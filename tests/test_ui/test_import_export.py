@@ -119,7 +119,7 @@ def test_preview_lets_the_author_choose_the_split_and_updates_live(
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     dialog = shown[0]
     titles = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
-    assert titles[:2] == ["Opening", "Letter 1"] and titles[-1] == "Chapter 24"
+    assert titles[:2] == ["Front matter", "Letter 1"] and titles[-1] == "Chapter 24"
     assert "29 chapters" in dialog.summary.text()
     labels = [dialog.split_choice.itemText(i) for i in range(dialog.split_choice.count())]
     dialog.split_choice.setCurrentIndex(labels.index("Page breaks"))

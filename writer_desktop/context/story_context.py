@@ -11,6 +11,7 @@ from writer_desktop.domain import (
     StructuredContextContainer,
     UserRequest,
 )
+from writer_desktop.domain.emphasis import strip_emphasis
 
 _RAISE = {"low": "medium", "medium": "high", "high": "high"}
 
@@ -72,7 +73,7 @@ def container_from_story(
             chapter_id=str(chapter.id),
             title=chapter.title,
             position=index,
-            content=chapter.content,
+            content=strip_emphasis(chapter.content),  # prompts get plain prose
             is_current=chapter.id == current_chapter_id,
         )
         for index, chapter in enumerate(story.chapters)

@@ -9,7 +9,7 @@ from writer_desktop.manuscripts.chapters import (
     split_chapters,
     split_options,
 )
-from writer_desktop.manuscripts.emphasis import parse_runs, strip_emphasis
+from writer_desktop.domain.emphasis import parse_runs, strip_emphasis
 from writer_desktop.manuscripts.readers import (
     SUPPORTED,
     Block,

@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from writer_desktop.manuscripts.emphasis import strip_emphasis
+from writer_desktop.domain.emphasis import strip_emphasis
 from writer_desktop.manuscripts.readers import Block
 
-OPENING_TITLE = "Opening"
+# What comes before the first chapter (title page, dedication, notes): offered in the
+# preview but left out unless the author ticks it.
+OPENING_TITLE = "Front matter"
 MAX_LINE = 100  # a chapter line is short; longer lines are prose
 TITLE_WORDS = 14
 PATTERN_TIMEOUT_S = 0.02
@@ -156,6 +158,7 @@ class ImportedChapter:
 
     title: str
     content: str
+    include: bool = True  # ticked in the preview at first
 
     @property
     def words(self) -> int:
@@ -392,6 +395,8 @@ def split_chapters(
         return []
     if len(chapters) == 1 and chapters[0].title == OPENING_TITLE:
         chapters[0].title = fallback_title
+    elif chapters[0].title == OPENING_TITLE and rule.mode != "page_breaks":
+        chapters[0].include = False
     if rule.mode == "page_breaks":
         for number, chapter in enumerate(chapters, start=1):
             if chapter.title == OPENING_TITLE and number > 1:

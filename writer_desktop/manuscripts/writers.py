@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from writer_desktop.manuscripts.emphasis import parse_runs, strip_emphasis
+from writer_desktop.domain.emphasis import parse_runs, strip_emphasis
 
 EXPORT_FORMATS: dict[str, str] = {
     ".md": "Markdown",

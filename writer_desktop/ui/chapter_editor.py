@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from writer_desktop.domain import word_count
 from writer_desktop.ui.binder import manuscript_files
+from writer_desktop.ui.emphasis_highlighter import EmphasisHighlighter
 
 
 class ChapterEditor(QPlainTextEdit):
@@ -20,6 +21,7 @@ class ChapterEditor(QPlainTextEdit):
         super().__init__(parent)
         self.locked = False
         self.setObjectName("chapter-editor")
+        self.highlighter = EmphasisHighlighter(self.document())
         font = QFont("Serif")
         font.setPointSize(12)
         self.setFont(font)

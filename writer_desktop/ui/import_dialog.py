@@ -130,7 +130,9 @@ class ImportDialog(QDialog):
         for row, chapter in enumerate(self.chapters):
             title = QTableWidgetItem(chapter.title)
             title.setFlags(title.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            title.setCheckState(Qt.CheckState.Checked)
+            title.setCheckState(
+                Qt.CheckState.Checked if chapter.include else Qt.CheckState.Unchecked
+            )
             words = QTableWidgetItem(f"{chapter.words:,}")
             begins = QTableWidgetItem(" ".join(chapter.content.split())[:PREVIEW_CHARS])
             for item in (words, begins):

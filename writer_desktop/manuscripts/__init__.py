@@ -1,6 +1,7 @@
 """Manuscript files: reading .txt/.md/.docx/.odt/.rtf/.epub (in a child process with
 limits), splitting into chapters, emphasis markers, writing .md/.docx/.epub/.txt."""
 
+from writer_desktop.domain.emphasis import parse_runs, strip_emphasis
 from writer_desktop.manuscripts.chapters import (
     AUTO,
     ImportedChapter,
@@ -9,7 +10,6 @@ from writer_desktop.manuscripts.chapters import (
     split_chapters,
     split_options,
 )
-from writer_desktop.domain.emphasis import parse_runs, strip_emphasis
 from writer_desktop.manuscripts.readers import (
     SUPPORTED,
     Block,

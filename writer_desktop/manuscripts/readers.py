@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from writer_desktop.manuscripts import limits
 from writer_desktop.domain.emphasis import join_marked
+from writer_desktop.manuscripts import limits
 from writer_desktop.manuscripts.limits import MAX_FILE_BYTES, LimitError
 
 WESTERN_MARGIN = 5.0  # percent of "chaos" (charset-normalizer's measure of mojibake)

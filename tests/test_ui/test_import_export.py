@@ -168,3 +168,21 @@ def test_cancel_stops_reading_and_kills_the_child(qtbot, writer_app, tmp_path, m
     qtbot.waitUntil(lambda: jobs[0].process.poll() is not None, timeout=5_000)
     assert "cancelled" in writer_app.window.statusBar().currentMessage()
     assert len(writer_app.stories.chapters()) == 1
+
+
+def test_front_matter_is_offered_unticked_and_left_out(qtbot, writer_app, tmp_path):
+    path = tmp_path / "novel.txt"
+    path.write_text(
+        "THE HARBOUR LIGHT\n\nby A. Keeper\n\nFor my mother.\n\n"
+        "CHAPTER ONE\n\nIt began.\n\nCHAPTER TWO\n\nIt went on.\n",
+        encoding="utf-8",
+    )
+    window = writer_app.window
+    shown = []
+    window.manuscripts.preview_shown.connect(shown.append)
+    window.manuscripts.import_file(path)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    dialog = shown[0]
+    assert dialog.table.item(0, 0).text() == "Front matter"
+    assert dialog.table.item(0, 0).checkState() == Qt.CheckState.Unchecked
+    assert [c.title for c in dialog.selected_chapters()] == ["CHAPTER ONE", "CHAPTER TWO"]

@@ -46,7 +46,7 @@ class ImportDialog(QDialog):
         self.resize(760, 520)
         self.preview = preview
         self.splitter = splitter
-        self.chapters = [ImportedChapter(c.title, c.content) for c in preview.chapters]
+        self.chapters = [ImportedChapter(c.title, c.content, c.include) for c in preview.chapters]
 
         self.split_choice = QComboBox()
         for rule, label in options or []:
@@ -112,7 +112,7 @@ class ImportDialog(QDialog):
             self.split_error.setText(str(exc))
             return
         self.split_error.setText("")
-        self.chapters = [ImportedChapter(c.title, c.content) for c in chapters]
+        self.chapters = [ImportedChapter(c.title, c.content, c.include) for c in chapters]
         self._fill()
 
     def _on_split_changed(self, *_args) -> None:

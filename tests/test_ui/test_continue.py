@@ -100,7 +100,7 @@ def test_missing_model_disables_ai_and_says_why_while_writing_works(qtbot, paths
         assert app.window.model_label.text() == "Model failed to load"
         assert "not found" in app.window.model_label.toolTip()
         qtbot.keyClicks(app.window.editor, "Still writing.")
-        app.window.save_current_chapter()
+        app.window.saver.save()
         assert app.stories.chapters()[0].content == "Still writing."
     finally:
         app.shutdown()

@@ -7,11 +7,11 @@ def test_restore_a_snapshot_keeps_the_replaced_text_and_undoes_in_one_step(qtbot
     window = writer_app.window
     chapter_id = window.editor.chapter_id
     qtbot.keyClicks(window.editor, "First draft of the storm.")
-    window.save_current_chapter()
+    window.saver.save()
     writer_app.stories.snapshot_chapter(chapter_id, "First draft of the storm.", "test")
     window.editor.selectAll()
     qtbot.keyClicks(window.editor, "Second draft, much worse.")
-    window.save_current_chapter()
+    window.saver.save()
 
     window.dialogs.chapter_history()
     dialog = window.dialogs.history_dialog

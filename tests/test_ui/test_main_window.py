@@ -135,9 +135,9 @@ def test_close_story_empties_the_window(qtbot, writer_app):
 
 def test_save_as_writes_a_copy_and_switches_to_it(qtbot, writer_app, tmp_path):
     qtbot.keyClicks(writer_app.window.editor, "Copied words.")
-    writer_app.window.save_current_chapter()
+    writer_app.window.saver.save()
     target = tmp_path / "copy"
-    writer_app.window.save_current_chapter()
+    writer_app.window.saver.save()
     writer_app.stories.save_as(target)
     assert writer_app.stories.path == target.with_suffix(".wstory")
     assert _store_chapters(target.with_suffix(".wstory"))[0].content == "Copied words."
@@ -190,7 +190,7 @@ def test_window_layout_is_remembered(qtbot, writer_app, paths, settings):
 def test_opening_another_story_shows_its_own_first_chapter(qtbot, writer_app, paths):
     window = writer_app.window
     qtbot.keyClicks(window.editor, "Story A words.")
-    window.save_current_chapter()
+    window.saver.save()
     other = paths.data_dir / "b.wstory"
     window.new_story(other, "B")
     qtbot.keyClicks(window.editor, "Story B words.")

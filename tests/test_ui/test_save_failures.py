@@ -57,8 +57,11 @@ def test_failed_save_shows_and_switching_chapter_asks_then_stays(qtbot, two_chap
     window = app.window
     disk = DiskFull(monkeypatch)
     qtbot.keyClicks(window.editor, TYPED)
-    assert window.save_current_chapter() is False
-    assert window.unsaved_label.isVisible() and "disk is full" in window.unsaved_label.toolTip()
+    assert window.saver.save() is False
+    assert (
+        window.saver.unsaved_label.isVisible()
+        and "disk is full" in window.saver.unsaved_label.toolTip()
+    )
 
     answers = Answers(window, monkeypatch, "cancel")
     window.binder.setCurrentRow(1)  # the author clicks the other chapter
@@ -70,7 +73,7 @@ def test_failed_save_shows_and_switching_chapter_asks_then_stays(qtbot, two_chap
     answers.answers = []
     window.binder.setCurrentRow(1)
     assert window.editor.chapter_id != first
-    assert not window.unsaved_label.isVisible()
+    assert not window.saver.unsaved_label.isVisible()
     assert app.stories.chapter(first).content == TYPED
 
 
@@ -117,7 +120,7 @@ def test_open_new_import_and_quit_stop_when_the_author_cancels(
     ]
     assert window.editor.toPlainText() == TYPED and app.stories.path == path
     disk.full = False
-    assert window.save_current_chapter()
+    assert window.saver.save()
 
 
 def test_discard_is_an_explicit_choice(qtbot, two_chapters, monkeypatch):
@@ -138,14 +141,14 @@ def test_a_crash_with_unsaved_text_keeps_it_and_the_next_start_offers_it(
     window = app.window
     DiskFull(monkeypatch)
     qtbot.keyClicks(window.editor, TYPED)
-    said = window.rescue_unsaved()
+    said = window.saver.rescue_unsaved()
     assert "could not be saved" in said and "Chapter 1" in said
     (kept,) = app.core.recovery.pending()
     assert kept.text == TYPED and kept.story == app.stories.path
     assert kept.path.with_suffix(".txt").read_text(encoding="utf-8") == TYPED
     story = app.stories.path
     monkeypatch.undo()  # the disk has room again
-    app.window._dirty_since = None  # the crashed app is gone; nothing more is saved
+    app.window.saver.forget()  # the crashed app is gone; nothing more is saved
     app.shutdown()
 
     again = make_app(qtbot, paths, settings)
@@ -163,5 +166,5 @@ def test_a_crash_with_unsaved_text_keeps_it_and_the_next_start_offers_it(
 
 def test_a_crash_after_a_good_save_says_the_story_is_saved(qtbot, writer_app):
     qtbot.keyClicks(writer_app.window.editor, TYPED)
-    assert writer_app.window.rescue_unsaved() == "Your story is saved."
+    assert writer_app.window.saver.rescue_unsaved() == "Your story is saved."
     assert writer_app.stories.chapters()[0].content == TYPED

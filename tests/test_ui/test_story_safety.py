@@ -32,7 +32,7 @@ def test_save_as_onto_the_open_story_is_refused_and_loses_nothing(qtbot, writer_
     assert stories.path == path and stories.chapters()[0].content == TEXT
     assert path.stat().st_size > 0
     qtbot.keyClicks(window.editor, " More.")  # the window still works and still saves
-    assert window.save_current_chapter()
+    assert window.saver.save()
     assert stories.chapters()[0].content == TEXT + " More."
 
 
@@ -40,7 +40,7 @@ def test_save_as_leaves_the_original_whole(qtbot, writer_app, tmp_path):
     window, stories = writer_app.window, writer_app.stories
     qtbot.keyClicks(window.editor, TEXT)
     original = stories.path
-    window.save_current_chapter()
+    window.saver.save()
     stories.save_as(tmp_path / "copy.wstory")
     assert stories.path == tmp_path / "copy.wstory"
     with StoryStore.open(original, read_only=True) as store:
@@ -52,7 +52,7 @@ def test_a_second_app_on_the_same_story_is_offered_read_only(
 ):
     story = writer_app.stories.path
     qtbot.keyClicks(writer_app.window.editor, TEXT)
-    writer_app.window.save_current_chapter()
+    writer_app.window.saver.save()
     other = make_app(qtbot, paths, settings)
     try:
         message_boxes.answer = message_boxes.answer.No
@@ -69,7 +69,7 @@ def test_a_second_app_on_the_same_story_is_offered_read_only(
         other.shutdown()
     # The first window is not disturbed and keeps writing.
     qtbot.keyClicks(writer_app.window.editor, " On.")
-    assert writer_app.window.save_current_chapter()
+    assert writer_app.window.saver.save()
 
 
 def test_another_process_holding_the_story_is_named(qtbot, writer_app, message_boxes, tmp_path):
@@ -158,12 +158,12 @@ def test_a_backup_after_changes_and_restoring_it_as_a_copy(
 ):
     window, stories = writer_app.window, writer_app.stories
     qtbot.keyClicks(window.editor, TEXT)
-    window.save_current_chapter()
+    window.saver.save()
     backups = writer_app.core.backups
     made = backups.backup_if_changed()
     assert made is not None and backups.backup_if_changed() is None  # nothing new to keep
     qtbot.keyClicks(window.editor, " Later words the author regrets.")
-    window.save_current_chapter()
+    window.saver.save()
 
     window.dialogs.restore_backup()
     dialog = window.dialogs.backups_dialog

@@ -30,13 +30,13 @@ def test_opening_b_while_a_chats_plans_and_reviews_leaves_b_untouched(qtbot, wri
     b_path = tmp_path / "b.wstory"
     assert window.new_story(b_path, "B")
     qtbot.keyClicks(window.editor, B_TEXT)
-    window.save_current_chapter()
+    window.saver.save()
     b_before = _file_contents(stories)
 
     assert window.new_story(tmp_path / "a.wstory", "A")
     a_path = stories.path
     qtbot.keyClicks(window.editor, A_TEXT)
-    window.save_current_chapter()
+    window.saver.save()
     stories.save_character(Character(name="Mara", role="keeper"))
     window.characters.reload()
     window.feedback.reload(window.editor.chapter_id)

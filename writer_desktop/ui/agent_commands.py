@@ -143,7 +143,7 @@ class AgentCommands(QObject):
             if text is None or editor.chapter_id != chapter_id or editor.toPlainText() != full_text:
                 return
             editor.replace_range(start, end, str(text))
-            self.window.save_current_chapter()
+            self.window.saver.save()
 
         dialog.decided.connect(apply)
         dialog.open()

@@ -209,7 +209,7 @@ class AiActions(QObject):
         editor = self.window.editor
         chapter_id = editor.chapter_id
         assert chapter_id is not None
-        if not self.window.save_current_chapter():
+        if not self.window.saver.save():
             return None
         text = editor.toPlainText()
         return self._stream_into_editor(
@@ -224,7 +224,7 @@ class AiActions(QObject):
         if self.unavailable(needs_chapter=False) is not None or self.editor_busy:
             return None
         window = self.window
-        if not window.save_current_chapter():
+        if not window.saver.save():
             return None
         current = window.editor.chapter_id
         target = (
@@ -252,7 +252,7 @@ class AiActions(QObject):
         passage = cursor.selectedText().replace("\u2029", "\n")
         chapter_id = editor.chapter_id
         assert chapter_id is not None
-        if not self.window.save_current_chapter():
+        if not self.window.saver.save():
             return None
         text = editor.toPlainText()
         return self._stream_into_editor(
@@ -315,7 +315,7 @@ class AiActions(QObject):
         self.editor_task = None
         if had_run:
             self.window.editor.end_ai_insertion()
-            self.window.save_current_chapter()
+            self.window.saver.save()
         self.refresh()
         if self.distill.pending:
             self._show_background()

@@ -149,7 +149,7 @@ def run(story: Path | None = None) -> int:
 
     crash.install(paths.log_dir, tell_author)
     writer_app = WriterApp.from_environment(paths)
-    crash.add_rescuer(writer_app.window.rescue_unsaved)
+    crash.add_rescuer(writer_app.window.saver.rescue_unsaved)
     writer_app.start(story)
     code = app.exec()
     writer_app.shutdown()

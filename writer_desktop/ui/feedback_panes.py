@@ -112,7 +112,7 @@ class FeedbackPane(QWidget):
                 return None
         if self.operation == "rater_feedback":
             max_tokens = None  # a rating cut off mid-JSON is no rating: use the full allowance
-        self.window.save_current_chapter()
+        self.window.saver.save()
         self.text.clear()
         self.chart.set_scores({})
         starting = self.ai.agents.feedback(self.operation, chapter_id, character, max_tokens)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -26,6 +25,7 @@ from writer_desktop.ui.archive_panel import ArchivePanel
 from writer_desktop.ui.binder import Binder
 from writer_desktop.ui.budget_view import BudgetView
 from writer_desktop.ui.chapter_editor import ChapterEditor
+from writer_desktop.ui.chapter_saver import ChapterSaver
 from writer_desktop.ui.character_panel import CharacterPanel
 from writer_desktop.ui.chat_pane import ChatPane
 from writer_desktop.ui.feedback_panes import FeedbackPanes
@@ -34,16 +34,8 @@ from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_p
 from writer_desktop.ui.menus import MainMenus
 from writer_desktop.ui.plot_panel import PlotPanel
 from writer_desktop.ui.story_dialogs import StoryDialogs
-from writer_desktop.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
-
-# Whatever the typing rhythm, unsaved text is never older than this (a kill -9 loses at most
-# this much typing, plus the few ms a save takes).
-AUTOSAVE_MAX_LATENCY_S = 0.75
-IDLE_CHECKPOINT_MS = 5000
-# Leaving a chapter that grew or shrank by this many words keeps a snapshot of it.
-SNAPSHOT_CHANGED_WORDS = 300
 
 
 class MainWindow(QMainWindow):
@@ -85,12 +77,8 @@ class MainWindow(QMainWindow):
 
         self.words_label = QLabel()
         self.model_label = QLabel(self.tr("Model: starting…"))
-        self.save_error: str | None = None
-        self.unsaved_label = QLabel()
-        self.unsaved_label.setObjectName("unsaved-indicator")
-        self.unsaved_label.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.unsaved_label.hide()
-        self.statusBar().addPermanentWidget(self.unsaved_label)
+        self.saver = ChapterSaver(self)
+        self.statusBar().addPermanentWidget(self.saver.unsaved_label)
         self.statusBar().addPermanentWidget(self.words_label)
         self.statusBar().addPermanentWidget(self.model_label)
 
@@ -124,28 +112,13 @@ class MainWindow(QMainWindow):
             lambda: self.feedback.reload(self.editor.chapter_id)
         )
 
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(self.settings.autosave_delay_ms)
-        self._autosave.timeout.connect(self.save_current_chapter)
-        self._dirty_since: float | None = None
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
         self._words_timer.setInterval(250)
         self._words_timer.timeout.connect(self.refresh_counts)
-        # When the author pauses, the story file alone is made complete (WAL folded in).
-        self._idle_timer = QTimer(self)
-        self._idle_timer.setSingleShot(True)
-        self._idle_timer.setInterval(IDLE_CHECKPOINT_MS)
-        self._idle_timer.timeout.connect(self.stories.checkpoint)
-        self._backup_timer = QTimer(self)
-        self._backup_timer.setInterval(self.settings.backup_interval_minutes * 60_000)
-        self._backup_timer.timeout.connect(self.back_up)
-        self._backup_timer.start()
         self._last_deleted: tuple[int, str] | None = None
-        self._loaded_words = 0
         self.find_bar.about_to_replace_all.connect(
-            lambda: self.keep_snapshot(self.tr("before Replace All"))
+            lambda: self.saver.keep_snapshot(self.tr("before Replace All"))
         )
 
         self.editor.textChanged.connect(self._on_text_changed)
@@ -184,7 +157,7 @@ class MainWindow(QMainWindow):
     # -- story files -----------------------------------------------------------------------
 
     def new_story(self, path: Path, title: str | None = None) -> bool:
-        if not self.can_drop_editor_text(self.tr("start a new story")):
+        if not self.saver.can_drop(self.tr("start a new story")):
             return False
         self.ai.abandon()
         try:
@@ -197,7 +170,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_story(self, path: Path) -> bool:
-        if not self.can_drop_editor_text(self.tr("open another story")):
+        if not self.saver.can_drop(self.tr("open another story")):
             return False
         self.ai.abandon()
         try:
@@ -217,7 +190,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_story(self) -> bool:
-        if not self.can_drop_editor_text(self.tr("close the story")):
+        if not self.saver.can_drop(self.tr("close the story")):
             return False
         self.ai.abandon()
         self.stories.close()  # cancels the story's jobs; their late results are dropped
@@ -258,7 +231,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.stories.title()}{suffix} — Writer Assistant")
         # Chapter ids restart in every file: forget the shown chapter before selecting one.
         self.editor.load_chapter(None, "")
-        self._dirty_since = None
+        self.saver.loaded()
         chapters = self.stories.chapters()
         self.binder.set_chapters(chapters)
         if chapters:
@@ -274,19 +247,17 @@ class MainWindow(QMainWindow):
         if chapter_id == self.editor.chapter_id:
             return
         shown = self.editor.chapter_id
-        if shown is not None and not self.can_drop_editor_text(self.tr("show another chapter")):
+        if shown is not None and not self.saver.can_drop(self.tr("show another chapter")):
             self.binder.select_chapter(shown, quietly=True)  # stay where the text is
             return
         if self.ai.editor_busy and not self.ai.busy_with(chapter_id):
             self.ai.abandon()
-            self.save_current_chapter()
-        if shown is not None and abs(self.editor.words() - self._loaded_words) >= (
-            SNAPSHOT_CHANGED_WORDS
-        ):
-            self.keep_snapshot(self.tr("after much writing"))
+            self.saver.save()
+        if shown is not None:
+            self.saver.leaving_chapter()
         chapter = self.stories.chapter(chapter_id)
         self.editor.load_chapter(chapter_id, chapter.content)
-        self._loaded_words = self.editor.words()
+        self.saver.loaded()
         self.editor.setPlaceholderText(
             self.tr("Outline: {0}\n\nWrite here, or use AI > Generate chapter.").format(
                 chapter.outline
@@ -301,7 +272,7 @@ class MainWindow(QMainWindow):
     def add_chapter(self) -> None:
         if not self.stories.is_open:
             return
-        self.save_current_chapter()
+        self.saver.save()
         chapter = self.stories.add_chapter()
         self.binder.add_chapter(chapter)
         self.editor.setFocus()
@@ -333,7 +304,7 @@ class MainWindow(QMainWindow):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if not self.can_drop_editor_text(self.tr("delete the chapter")):
+        if not self.saver.can_drop(self.tr("delete the chapter")):
             return
         if self.ai.busy_with(chapter_id):
             self.ai.abandon()
@@ -342,9 +313,8 @@ class MainWindow(QMainWindow):
         except StoryFileError as exc:
             self.show_error(self.tr("Cannot delete the chapter"), str(exc))
             return
-        self._autosave.stop()
-        self._dirty_since = None
         self.editor.load_chapter(None, "")
+        self.saver.loaded()
         self.binder.remove_chapter(chapter_id)
         self._last_deleted = (chapter_id, title)
         self.menus.undo_delete_action.setText(self.tr("&Undo delete “{0}”").format(title))
@@ -388,116 +358,15 @@ class MainWindow(QMainWindow):
     # -- saving ----------------------------------------------------------------------------
 
     def _on_text_changed(self) -> None:
-        if self.editor.chapter_id is None:
-            return
-        now = time.monotonic()
-        if self._dirty_since is None:
-            self._dirty_since = now
-        age = now - self._dirty_since
-        if age >= AUTOSAVE_MAX_LATENCY_S:
-            self.save_current_chapter()
-        else:
-            # After a pause in typing, or when the oldest unsaved keystroke comes of age.
-            left_ms = int((AUTOSAVE_MAX_LATENCY_S - age) * 1000)
-            self._autosave.start(max(1, min(self.settings.autosave_delay_ms, left_ms)))
+        self.saver.text_changed()
         if not self._words_timer.isActive():  # counts keep moving while the AI streams
             self._words_timer.start()
-
-    def save_current_chapter(self) -> bool:
-        """Save the editor's text if it changed. False when the save failed: the text is
-        still only in the editor, the window says so, and autosave keeps trying."""
-        self._autosave.stop()
-        chapter_id = self.editor.chapter_id
-        if chapter_id is None or self._dirty_since is None or not self.stories.is_open:
-            return True
-        try:
-            self.stories.save_chapter_text(chapter_id, self.editor.toPlainText())
-        except Exception as exc:  # a full disk, a vanished file or row: keep the text, say so
-            log.exception("save failed")
-            self.save_error = str(exc) or type(exc).__name__
-            self.unsaved_label.setText(self.tr("Not saved!"))
-            self.unsaved_label.setToolTip(
-                self.tr("The chapter could not be saved: {0}").format(self.save_error)
-            )
-            self.unsaved_label.show()
-            self.statusBar().showMessage(self.save_error)
-            self._autosave.start(max(self.settings.autosave_delay_ms, 2000))
-            return False
-        self._dirty_since = None
-        self._idle_timer.start()
-        if self.save_error is not None:
-            self.save_error = None
-            self.unsaved_label.hide()
-            self.statusBar().showMessage(self.tr("Saved."), 4000)
-        self.chapter_saved.emit(chapter_id)
-        return True
-
-    def can_drop_editor_text(self, doing: str) -> bool:
-        """Before anything that would take the chapter out of the editor (another chapter,
-        story or import, closing, quitting): True once the text is saved, or kept as a copy,
-        or the author chose to discard it; False when they chose to stay."""
-        while not self.save_current_chapter():
-            choice = self.dialogs.ask_unsaved(doing, self.save_error or "")
-            if choice == "retry":
-                continue
-            if choice == "copy":
-                title = self.binder.currentItem().text() if self.binder.currentItem() else ""
-                if not self.dialogs.save_text_copy(title, self.editor.toPlainText()):
-                    continue
-            elif choice != "discard":
-                return False
-            self._autosave.stop()
-            self._dirty_since = None
-            self.save_error = None
-            self.unsaved_label.hide()
-        return True
-
-    def keep_snapshot(self, reason: str) -> None:
-        """A snapshot of the chapter as the editor has it (saved first)."""
-        chapter_id = self.editor.chapter_id
-        if chapter_id is None or self.stories.read_only or not self.save_current_chapter():
-            return
-        try:
-            self.stories.snapshot_chapter(chapter_id, self.editor.toPlainText(), reason)
-        except StoryFileError as exc:
-            self.statusBar().showMessage(self.tr("No snapshot kept: {0}").format(exc), 8000)
-
-    def back_up(self) -> None:
-        """The timer's automatic backup, off the GUI thread; a failure is shown, not fatal."""
-
-        async def work() -> None:
-            try:
-                made = await self.core.backups.backup_in_background()
-            except (OSError, StoryFileError) as exc:
-                self.statusBar().showMessage(self.tr("Backup failed: {0}").format(exc), 15000)
-                return
-            if made is not None:
-                self.statusBar().showMessage(self.tr("Backed up."), 3000)
-
-        if self.stories.is_open and not self.stories.read_only:
-            spawn(work())
-
-    def rescue_unsaved(self) -> str:
-        """For the crash handler: save the chapter, or keep its text in a recovery file;
-        says in one sentence which happened."""
-        chapter_id = self.editor.chapter_id
-        if chapter_id is None or self._dirty_since is None or not self.stories.is_open:
-            return self.tr("Your story is saved.")
-        if self.save_current_chapter():
-            return self.tr("Your story is saved.")
-        title = self.binder.currentItem().text() if self.binder.currentItem() else ""
-        kept = self.core.recovery.keep(self.stories.path, title, self.editor.toPlainText())
-        return self.tr(
-            "The chapter “{0}” could not be saved to the story; its text is kept in {1} "
-            "and will be offered back at the next start."
-        ).format(title, kept.with_suffix(".txt"))
 
     def close_without_asking(self) -> None:
         """Close now (the app is shutting down): unsaved text that cannot be saved goes to a
         recovery file rather than a question nobody will answer."""
-        self.rescue_unsaved()
-        self._autosave.stop()
-        self._dirty_since = None
+        self.saver.rescue_unsaved()
+        self.saver.forget()
         self.close()
 
     def offer_recovered(self) -> int:
@@ -569,11 +438,11 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.can_drop_editor_text(self.tr("quit")):
+        if not self.saver.can_drop(self.tr("quit")):
             event.ignore()
             return
         self.ai.abandon()
-        self.save_current_chapter()
+        self.saver.save()
         self.characters.save_current()
         self.plot.save_current()
         self._window_state.setValue("geometry", self.saveGeometry())

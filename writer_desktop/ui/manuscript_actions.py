@@ -134,7 +134,7 @@ class ManuscriptActions(QObject):
         if not chapters:
             return False
         window = self.window
-        if not window.can_drop_editor_text(self.tr("import")):
+        if not window.saver.can_drop(self.tr("import")):
             return False
         try:
             if dialog.into_current and window.stories.is_open:
@@ -186,7 +186,7 @@ class ManuscriptActions(QObject):
 
     def export(self, path: Path, chapter: bool = False) -> Path | None:
         window = self.window
-        window.save_current_chapter()
+        window.saver.save()
         if not path.suffix:
             path = path.with_suffix(".docx")
         try:

@@ -32,7 +32,7 @@ class MainMenus(QObject):
             self.tr("Save &As…"), dialogs.save_as, QKeySequence.StandardKey.SaveAs
         )
         self.save_action = self._action(
-            self.tr("&Save"), window.save_current_chapter, QKeySequence.StandardKey.Save
+            self.tr("&Save"), window.saver.save, QKeySequence.StandardKey.Save
         )
         self.close_action = self._action(
             self.tr("&Close story"), window.close_story, QKeySequence.StandardKey.Close

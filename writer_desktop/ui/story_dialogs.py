@@ -47,7 +47,7 @@ class StoryDialogs(QObject):
         path, _ = QFileDialog.getSaveFileName(
             window, self.tr("Save story as"), str(Path.home()), STORY_FILTER
         )
-        if path and window.can_drop_editor_text(self.tr("save the story as another file")):
+        if path and window.saver.can_drop(self.tr("save the story as another file")):
             window.ai.abandon()
             try:
                 window.stories.save_as(Path(path))
@@ -206,7 +206,7 @@ class StoryDialogs(QObject):
         chapter_id = editor.chapter_id
         if chapter_id is None or editor.ai_insertion_active:
             return
-        window.save_current_chapter()
+        window.saver.save()
         current = editor.toPlainText()
         item = window.binder.currentItem()
         title = item.text() if item else ""
@@ -218,7 +218,7 @@ class StoryDialogs(QObject):
                 return
             window.stories.snapshot_chapter(chapter_id, current, "before restoring a snapshot")
             editor.replace_range(0, len(current), dialog.chosen.content)
-            window.save_current_chapter()
+            window.saver.save()
             window.statusBar().showMessage(
                 self.tr("Restored the version of {0}.").format(dialog.chosen.created_at), 8000
             )

@@ -1,0 +1,184 @@
+"""ChapterSaver: the editor's text on its way to the story file. Autosave (never older than
+AUTOSAVE_MAX_LATENCY_S), the "Not saved!" indicator, the question before anything drops
+unsaved text, snapshots, automatic backups, the WAL folded in when the author pauses, and
+the rescue when the app crashes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel
+
+from writer_desktop.services import StoryFileError
+from writer_desktop.ui.tasks import spawn
+
+if TYPE_CHECKING:
+    from writer_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# Whatever the typing rhythm, unsaved text is never older than this (a kill -9 loses at most
+# this much typing, plus the few ms a save takes).
+AUTOSAVE_MAX_LATENCY_S = 0.75
+IDLE_CHECKPOINT_MS = 5000
+# Leaving a chapter that grew or shrank by this many words keeps a snapshot of it.
+SNAPSHOT_CHANGED_WORDS = 300
+
+
+class ChapterSaver(QObject):
+    """Owned by the window; the one way the editor's text is saved."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.stories = window.stories
+        self.editor = window.editor
+        self.dirty_since: float | None = None
+        self.error: str | None = None
+        self.loaded_words = 0
+        settings = window.settings
+
+        self.unsaved_label = QLabel()
+        self.unsaved_label.setObjectName("unsaved-indicator")
+        self.unsaved_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.unsaved_label.hide()
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(settings.autosave_delay_ms)
+        self._autosave.timeout.connect(self.save)
+        # When the author pauses, the story file alone is made complete (WAL folded in).
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_CHECKPOINT_MS)
+        self._idle.timeout.connect(self.stories.checkpoint)
+        self._backup = QTimer(self)
+        self._backup.setInterval(settings.backup_interval_minutes * 60_000)
+        self._backup.timeout.connect(self.back_up)
+        self._backup.start()
+
+    def text_changed(self) -> None:
+        """The editor's text changed: save soon, and never later than the latency cap."""
+        if self.editor.chapter_id is None:
+            return
+        now = time.monotonic()
+        if self.dirty_since is None:
+            self.dirty_since = now
+        age = now - self.dirty_since
+        if age >= AUTOSAVE_MAX_LATENCY_S:
+            self.save()
+        else:
+            # After a pause in typing, or when the oldest unsaved keystroke comes of age.
+            left_ms = int((AUTOSAVE_MAX_LATENCY_S - age) * 1000)
+            self._autosave.start(max(1, min(self.window.settings.autosave_delay_ms, left_ms)))
+
+    def loaded(self) -> None:
+        """A chapter was just put in the editor: nothing of it is unsaved."""
+        self._autosave.stop()
+        self.dirty_since = None
+        self.loaded_words = self.editor.words()
+
+    def save(self) -> bool:
+        """Save the editor's text if it changed. False when the save failed: the text is
+        still only in the editor, the window says so, and autosave keeps trying."""
+        self._autosave.stop()
+        chapter_id = self.editor.chapter_id
+        if chapter_id is None or self.dirty_since is None or not self.stories.is_open:
+            return True
+        try:
+            self.stories.save_chapter_text(chapter_id, self.editor.toPlainText())
+        except Exception as exc:  # a full disk, a vanished file or row: keep the text, say so
+            log.exception("save failed")
+            self.error = str(exc) or type(exc).__name__
+            self.unsaved_label.setText(self.tr("Not saved!"))
+            self.unsaved_label.setToolTip(
+                self.tr("The chapter could not be saved: {0}").format(self.error)
+            )
+            self.unsaved_label.show()
+            self.window.statusBar().showMessage(self.error)
+            self._autosave.start(max(self.window.settings.autosave_delay_ms, 2000))
+            return False
+        self.dirty_since = None
+        self._idle.start()
+        if self.error is not None:
+            self.error = None
+            self.unsaved_label.hide()
+            self.window.statusBar().showMessage(self.tr("Saved."), 4000)
+        self.window.chapter_saved.emit(chapter_id)
+        return True
+
+    def can_drop(self, doing: str) -> bool:
+        """Before anything that would take the chapter out of the editor (another chapter,
+        story or import, closing, quitting): True once the text is saved, or kept as a copy,
+        or the author chose to discard it; False when they chose to stay."""
+        dialogs = self.window.dialogs
+        while not self.save():
+            choice = dialogs.ask_unsaved(doing, self.error or "")
+            if choice == "retry":
+                continue
+            if choice == "copy":
+                if not dialogs.save_text_copy(self._title(), self.editor.toPlainText()):
+                    continue
+            elif choice != "discard":
+                return False
+            self.forget()
+        return True
+
+    def forget(self) -> None:
+        """The unsaved text is given up on (discarded, or kept elsewhere)."""
+        self._autosave.stop()
+        self.dirty_since = None
+        self.error = None
+        self.unsaved_label.hide()
+
+    def leaving_chapter(self) -> None:
+        """A chapter that changed by many words keeps a snapshot as the author leaves it."""
+        if abs(self.editor.words() - self.loaded_words) >= SNAPSHOT_CHANGED_WORDS:
+            self.keep_snapshot(self.tr("after much writing"))
+
+    def keep_snapshot(self, reason: str) -> None:
+        """A snapshot of the chapter as the editor has it (saved first)."""
+        chapter_id = self.editor.chapter_id
+        if chapter_id is None or self.stories.read_only or not self.save():
+            return
+        try:
+            self.stories.snapshot_chapter(chapter_id, self.editor.toPlainText(), reason)
+        except StoryFileError as exc:
+            self.window.statusBar().showMessage(self.tr("No snapshot kept: {0}").format(exc), 8000)
+
+    def back_up(self) -> None:
+        """The timer's automatic backup, off the GUI thread; a failure is shown, not fatal."""
+        status = self.window.statusBar()
+
+        async def work() -> None:
+            try:
+                made = await self.window.core.backups.backup_in_background()
+            except (OSError, StoryFileError) as exc:
+                status.showMessage(self.tr("Backup failed: {0}").format(exc), 15000)
+                return
+            if made is not None:
+                status.showMessage(self.tr("Backed up."), 3000)
+
+        if self.stories.is_open and not self.stories.read_only:
+            spawn(work())
+
+    def rescue_unsaved(self) -> str:
+        """For the crash handler: save the chapter, or keep its text in a recovery file;
+        says in one sentence which happened."""
+        chapter_id = self.editor.chapter_id
+        if chapter_id is None or self.dirty_since is None or not self.stories.is_open:
+            return self.tr("Your story is saved.")
+        if self.save():
+            return self.tr("Your story is saved.")
+        title = self._title()
+        kept = self.window.core.recovery.keep(self.stories.path, title, self.editor.toPlainText())
+        return self.tr(
+            "The chapter “{0}” could not be saved to the story; its text is kept in {1} "
+            "and will be offered back at the next start."
+        ).format(title, kept.with_suffix(".txt"))
+
+    def _title(self) -> str:
+        item = self.window.binder.currentItem()
+        return item.text() if item else ""

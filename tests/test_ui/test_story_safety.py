@@ -201,3 +201,14 @@ def test_a_hostile_story_file_is_refused_with_a_message(qtbot, writer_app, messa
     assert writer_app.window.open_story(path) is False
     assert "hostile.wstory" in message_boxes.shown[-1][1]
     assert writer_app.stories.path == before
+
+
+def test_an_import_into_the_open_story_is_backed_up_first(qtbot, writer_app, tmp_path):
+    window, stories = writer_app.window, writer_app.stories
+    qtbot.keyClicks(window.editor, TEXT)
+    window.saver.save()
+    from writer_desktop.services import ImportedChapter
+
+    writer_app.core.manuscripts.import_into_current([ImportedChapter("Imported", "New words.")])
+    (backup,) = writer_app.core.backups.backups()
+    assert backup.chapters == 1 and len(stories.chapters()) == 2

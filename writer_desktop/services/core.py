@@ -103,6 +103,7 @@ def build_core(
     context = ContextService(stories, settings, prompts, archive.pinned_elements)
     distill = DistillService(stories, jobs, prompts, settings)
     agents = AgentService(stories, jobs, prompts, settings, context, distill)
+    backups = BackupService(stories, settings, paths.data_dir / "backups")
     return Core(
         settings=settings,
         paths=paths,
@@ -116,7 +117,7 @@ def build_core(
         agents=agents,
         context_agents=ContextAgents(agents, context, prompts),
         archive=archive,
-        manuscripts=ManuscriptService(stories),
+        manuscripts=ManuscriptService(stories, backups),
         recovery=RecoveryService(paths.data_dir / "recovery", stories),
-        backups=BackupService(stories, settings, paths.data_dir / "backups"),
+        backups=backups,
     )

@@ -23,6 +23,7 @@ from writer_desktop.manuscripts import (
     split_options,
 )
 from writer_desktop.manuscripts.isolation import ReadJob, read_isolated
+from writer_desktop.services.backup_service import BackupService
 from writer_desktop.services.errors import StoryFileError
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
 
@@ -44,8 +45,9 @@ class ImportPreview:
 class ManuscriptService:
     """Manuscript files in (read, preview, import) and out (export) for the open story."""
 
-    def __init__(self, stories: StoryService) -> None:
+    def __init__(self, stories: StoryService, backups: BackupService | None = None) -> None:
         self.stories = stories
+        self.backups = backups
 
     def read(self, path: Path) -> ImportPreview:
         """Read (in a capped child process) and split a manuscript; nothing is changed
@@ -82,7 +84,10 @@ class ManuscriptService:
         return split_options(preview.blocks)
 
     def import_into_current(self, chapters: list[ImportedChapter]) -> list[Chapter]:
-        """Append the chapters to the open story in one transaction."""
+        """Append the chapters to the open story in one transaction, after a backup of the
+        story as it was (File > Restore from backup… goes back to before the import)."""
+        if self.backups is not None:
+            self.backups.backup_if_changed()
         return self.stories.add_chapters([(c.title, c.content) for c in chapters])
 
     def import_as_new_story(

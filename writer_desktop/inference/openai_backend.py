@@ -13,7 +13,12 @@ from typing import Any
 import httpx
 
 from writer_desktop.config import Settings
-from writer_desktop.inference.backend import GenerationJob, GenerationResult, ModelLoadError
+from writer_desktop.inference.backend import (
+    GenerationJob,
+    GenerationResult,
+    ModelLoadError,
+    job_result,
+)
 
 CONNECT_TIMEOUT_S = 5.0
 # A long prompt can take minutes to evaluate before the first token.
@@ -213,16 +218,15 @@ class OpenAIBackend:
         first_token_s: float | None,
         finish_reason: str | None,
     ) -> GenerationResult:
-        return GenerationResult(
-            job_id=job.id,
-            text="".join(pieces),
-            completion_tokens=tokens,
-            prompt_tokens=prompt_tokens,
-            seconds=time.perf_counter() - started,
-            first_token_s=first_token_s,
-            cancelled=finish_reason == "cancelled",
-            finish_reason=finish_reason,
-            model_name=self.model_name,
+        return job_result(
+            job,
+            pieces,
+            tokens,
+            prompt_tokens,
+            started,
+            first_token_s,
+            finish_reason,
+            self.model_name,
         )
 
     def close(self) -> None:

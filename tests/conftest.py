@@ -37,7 +37,7 @@ def gui_loop(_qt_asyncio_loop) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.events._set_running_loop(None)
 
 
-def run_async(work: Coroutine, timeout_s: float = 120.0):
+def run_async(work: Coroutine, timeout_s: float = 600.0):
     """Drive `work` to its end on the session's loop (the loop is always 'running': Qt's
     event processing is what moves it on)."""
     from PySide6.QtCore import QCoreApplication

@@ -120,6 +120,10 @@ def test_reviewers_share_one_prompt_prefix(core):
 def test_modify_and_flesh_out_keep_a_snapshot_first(core):
     agents, chapter_id = core.agents, core.chapter_id
     run_async(finish(agents.modify(chapter_id, OPENING, OPENING, "Shorter", max_tokens=8)))
-    run_async(finish(agents.flesh_out(chapter_id, OPENING, "She struck a match.", max_tokens=8)))
+    revised = OPENING + " The lamp held."
+    run_async(finish(agents.flesh_out(chapter_id, revised, "She struck a match.", max_tokens=8)))
     reasons = [s.reason for s in core.stories.snapshots(chapter_id)]
     assert reasons[:2] == ["before Flesh out", "before Modify: Shorter"]
+    # The same text again is not kept twice.
+    run_async(finish(agents.flesh_out(chapter_id, revised, "She struck a match.", max_tokens=8)))
+    assert len(core.stories.snapshots(chapter_id)) == 2

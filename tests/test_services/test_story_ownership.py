@@ -105,6 +105,7 @@ def test_closing_a_story_cancels_its_queued_jobs(core, tmp_path):
     """With the real worker thread: jobs queued behind a long one are cancelled on switch."""
     from writer_desktop.services import build_core as build
 
+    core.stories.close()  # one app writes a story at a time: this test's app takes over
     app_core = build(Settings.model_validate({}), core.paths)
     app_core.start()
     try:

@@ -52,7 +52,8 @@ def test_store_then_search_finds_the_passage(archive):
     assert hits[0].content_id == "ch1" and hits[0].chunk_index == 0
     assert hits[0].text == STORM
     assert hits[0].metadata["story"] == "The Harbour" and hits[0].metadata["chapter"] == "1"
-    assert [h.distance for h in hits] == sorted(h.distance for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.content_id for h in hits}) == len(hits)  # one passage per content
 
 
 def test_never_more_hits_than_exist(archive):
@@ -80,6 +81,45 @@ def test_delete(archive):
     archive.delete_content_sync("never-stored")
     assert archive.count_sync() == 4
     assert "ch1" not in {h.content_id for h in archive.search_sync("storm barn roof", 10)}
+
+
+def test_storing_unchanged_text_again_embeds_nothing(archive):
+    text = story_chapter(3, words=1500)
+    chunks = archive.store_content_sync("ch3", text, {"kind": "chapter"})
+    assert archive.embedded_chunks == chunks > 5
+    assert archive.store_content_sync("ch3", text, {"kind": "chapter"}) == chunks
+    assert archive.embedded_chunks == chunks and archive.count_sync() == chunks
+
+
+def test_an_edited_paragraph_embeds_only_the_chunks_that_changed(archive):
+    paragraphs = story_chapter(4, words=2000).split("\n\n")
+    chunks = archive.store_content_sync("ch4", "\n\n".join(paragraphs))
+    paragraphs[-1] = "Ottoline burned the lighthouse keeper's letters in the stove."
+    again = archive.store_content_sync("ch4", "\n\n".join(paragraphs), {"title": "Renamed"})
+    assert archive.embedded_chunks - chunks <= 2
+    assert archive.count_sync() == again
+    [hit] = archive.search_sync("she burned his letters", 1)
+    assert "Ottoline" in hit.text and hit.metadata["title"] == "Renamed"
+    assert hit.chunk_index == again - 1
+
+
+def test_a_fresh_service_on_an_archived_folder_embeds_nothing_for_the_same_text(tmp_path):
+    text = story_chapter(5, words=800)
+    with ArchiveService(tmp_path / "a") as service:
+        service.store_content_sync("ch5", text, {"kind": "chapter"})
+    with ArchiveService(tmp_path / "a") as again:
+        again.store_content_sync("ch5", text, {"kind": "chapter"})
+        assert again.embedded_chunks == 0
+
+
+def test_deleting_a_content_removes_all_its_chunks_from_search(archive):
+    archive.store_content_sync("ch6", story_chapter(6, words=1200), {"kind": "chapter"})
+    archive.store_content_sync("ch1", STORM, {"kind": "chapter"})
+    assert archive.content_ids_sync({"kind": "chapter"}) == {"ch6", "ch1"}
+    archive.search_sync("storm", 5)  # the search corpus is loaded ...
+    archive.delete_content_sync("ch6")  # ... and must not outlive the deletion
+    assert archive.count_sync() == 1 and archive.content_ids_sync() == {"ch1"}
+    assert {h.content_id for h in archive.search_sync("Mara at the harbour", 10)} == {"ch1"}
 
 
 @pytest.mark.parametrize(

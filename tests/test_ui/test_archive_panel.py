@@ -30,10 +30,10 @@ def archive_app(qtbot, paths, message_boxes, tmp_path):
 def test_saved_chapters_are_found_by_meaning_and_pinned_into_the_prompt(qtbot, archive_app):
     window, panel = archive_app.window, archive_app.window.archive
     qtbot.keyClicks(window.editor, STORM)
-    window.save_current_chapter()
+    window.saver.save()
     window.add_chapter()
     qtbot.keyClicks(window.editor, KITCHEN)
-    window.save_current_chapter()
+    window.saver.save()
     panel._index_dirty()  # what the 3-second timer does
     qtbot.waitUntil(lambda: not archive_app.core.archive.busy, timeout=60_000)
 
@@ -77,3 +77,34 @@ def test_character_sheets_are_archived_and_filtered_by_kind(qtbot, archive_app):
     qtbot.waitUntil(lambda: task.done() and panel.results.count() > 0, timeout=30_000)
     assert {hit.metadata["kind"] for hit in panel.hits} == {"character"}
     assert panel.hits[0].metadata["character"] == "Mara"
+
+
+def test_the_panel_shows_progress_and_says_results_are_partial_while_archiving(qtbot, archive_app):
+    from benchmarks.archive_bench import story_chapter
+
+    panel = archive_app.window.archive
+    archive_app.stories.add_chapters(
+        [(f"Chapter {n}", story_chapter(n, words=600)) for n in range(2, 8)]
+    )
+    panel.story_opened()  # what opening the story does: archive every chapter
+    assert "Archiving:" in panel.status.text() and "of" in panel.status.text()
+    panel._show_hits([], partial=True)
+    assert "partial" in panel.status.text()
+    qtbot.waitUntil(lambda: not archive_app.core.archive.progress.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: "Archiving:" not in panel.status.text(), timeout=5_000)
+    task = panel.search("Mara at the harbour")
+    qtbot.waitUntil(lambda: task.done(), timeout=30_000)
+    assert "partial" not in panel.status.text() and panel.results.count() > 0
+
+
+def test_the_panel_shows_why_archiving_failed(qtbot, archive_app, monkeypatch):
+    panel = archive_app.window.archive
+    archive = archive_app.core.archive._service()
+
+    def broken(*_args, **_kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(archive, "store_content_sync", broken)
+    panel.story_opened()
+    qtbot.waitUntil(lambda: "No space left on device" in panel.status.text(), timeout=30_000)
+    assert "Could not archive" in panel.status.text()

@@ -1,28 +1,33 @@
 """ArchiveService: the story's semantic archive, chunks of text in a local ChromaDB collection.
 
-Each piece of content (a chapter, a note, a character sheet) is chunked, embedded with
-MiniLMEmbedding and stored under ids ``f"{content_id}#{i}"``; storing the same content id
-again replaces its chunks. Searches embed the query and return the nearest chunks, optionally
-filtered on metadata. The blocking calls have synchronous forms (``*_sync``) for worker
-threads; the async ones run those through ``asyncio.to_thread``. Telemetry is off and nothing
-touches the network.
+Each piece of content (a chapter, a note, a character sheet) is chunked and each chunk is
+stored under an id made from a hash of its text (``f"{content_id}#{hash}"``). Storing a
+content again embeds only its new or changed chunks and drops the ones that went, so
+re-saving or reopening an unchanged story embeds nothing. A search ranks contents by dense
+(MiniLM) and lexical (BM25) scores fused by reciprocal rank and returns each content's best
+chunk, optionally filtered on metadata. The blocking calls have synchronous forms
+(``*_sync``) for worker threads; the async ones run those through ``asyncio.to_thread``.
+Telemetry is off and nothing touches the network.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import chromadb  # the package __init__ has already turned telemetry off in the environment
+import numpy as np
 from chromadb.config import Settings
 from pydantic import BaseModel
 
 from writer_desktop.archive.chunking import chunk_text
 from writer_desktop.archive.embeddings import MiniLMEmbedding
 from writer_desktop.archive.errors import ArchiveUnavailableError
+from writer_desktop.archive.fusion import SearchCorpus, chunk_ids
 
 COLLECTION = "archive"
 
@@ -30,13 +35,16 @@ MetadataValue = str | int | float | bool
 
 
 class ArchiveHit(BaseModel):
-    """One chunk found by a search; a smaller distance (cosine, 0..2) means closer."""
+    """One content found by a search, shown by its best chunk. Hits come best first by
+    `score` (fused rank, higher is better); `distance` is that chunk's cosine distance to
+    the query (0..2, smaller is closer)."""
 
     content_id: str
     chunk_index: int
     text: str
     metadata: dict[str, Any]
     distance: float
+    score: float = 0.0
 
 
 def clean_metadata(metadata: Mapping[str, Any] | None) -> dict[str, MetadataValue]:
@@ -69,7 +77,11 @@ class ArchiveService:
     def __init__(self, path: Path, embedding: MiniLMEmbedding | None = None) -> None:
         self.path = Path(path)
         self.embedding = embedding or MiniLMEmbedding()
+        self.embedded_chunks = 0  # how many chunks this service has embedded, for tests
         self._write_lock = threading.Lock()
+        self._corpus_lock = threading.Lock()
+        self._generation = 0  # bumped by every write; search corpora of older ones are stale
+        self._corpora: dict[str, tuple[int, SearchCorpus]] = {}
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(
@@ -94,64 +106,115 @@ class ArchiveService:
     def store_content_sync(
         self, content_id: str, text: str, metadata: Mapping[str, Any] | None = None
     ) -> int:
-        """Chunk, embed and store `text` in place of any earlier chunks of `content_id`."""
+        """Store `text` as `content_id`'s chunks in place of its earlier ones; only chunks
+        whose text is new are embedded. Returns how many chunks the content has now."""
         self._check_open()
         chunks = chunk_text(text)
         base = clean_metadata(metadata)
         documents = [chunk.text.strip() for chunk in chunks]
+        ids = chunk_ids(content_id, documents)
         metadatas = [{**base, "content_id": content_id, "chunk_index": c.index} for c in chunks]
-        ids = [f"{content_id}#{c.index}" for c in chunks]
+        stored = self._collection.get(where={"content_id": content_id}, include=["metadatas"])
+        old = dict(zip(stored["ids"], stored.get("metadatas") or [], strict=True))
+        new = [i for i, chunk_id in enumerate(ids) if chunk_id not in old]
+        changed = [
+            i for i, chunk_id in enumerate(ids) if chunk_id in old and old[chunk_id] != metadatas[i]
+        ]
+        gone = sorted(set(old) - set(ids))
         # Embed before touching the store, so a failure leaves the old chunks in place.
-        embeddings = self.embedding.embed(documents) if documents else None
+        vectors = self.embedding.embed([documents[i] for i in new]) if new else None
+        self.embedded_chunks += len(new)
         with self._write_lock:
-            self._collection.delete(where={"content_id": content_id})
             step = max(1, self._client.get_max_batch_size())
-            for i in range(0, len(ids), step):
-                assert embeddings is not None
+            for i in range(0, len(gone), step):
+                self._collection.delete(ids=gone[i : i + step])
+            for i in range(0, len(new), step):
+                part = new[i : i + step]
+                assert vectors is not None
                 self._collection.add(
-                    ids=ids[i : i + step],
-                    documents=documents[i : i + step],
-                    metadatas=metadatas[i : i + step],  # type: ignore[arg-type]
-                    embeddings=embeddings[i : i + step],
+                    ids=[ids[j] for j in part],
+                    documents=[documents[j] for j in part],
+                    metadatas=[metadatas[j] for j in part],  # type: ignore[misc]
+                    embeddings=vectors[i : i + step],
                 )
+            for i in range(0, len(changed), step):
+                part = changed[i : i + step]
+                self._collection.update(
+                    ids=[ids[j] for j in part],
+                    metadatas=[metadatas[j] for j in part],  # type: ignore[misc]
+                )
+            if new or gone or changed:
+                self._generation += 1
         return len(ids)
 
     def search_sync(
         self, query: str, n_results: int = 5, where: Mapping[str, Any] | None = None
     ) -> list[ArchiveHit]:
-        """The chunks nearest to `query` (best first), at most `n_results`."""
+        """The contents that best match `query` (best first, at most `n_results`), each as
+        its best chunk: dense and BM25 rankings fused by reciprocal rank."""
         self._check_open()
-        limit = min(n_results, self._collection.count())
-        if limit <= 0 or not query.strip():
+        if n_results <= 0 or not query.strip():
             return []
-        result = self._collection.query(
-            query_embeddings=self.embedding.embed([query]),
-            n_results=limit,
-            where=normalise_where(where),
-            include=["documents", "metadatas", "distances"],  # type: ignore[list-item]
-        )
-        documents = (result.get("documents") or [[]])[0]
-        metadatas = (result.get("metadatas") or [[]])[0]
-        distances = (result.get("distances") or [[]])[0]
-        hits = [
-            ArchiveHit(
-                content_id=str(meta.get("content_id", chunk_id.rpartition("#")[0])),
-                chunk_index=int(meta.get("chunk_index", 0)),  # type: ignore[arg-type]
-                text=document or "",
-                metadata=dict(meta),
-                distance=float(distance),
+        corpus = self._corpus(where)
+        if not len(corpus):
+            return []
+        vector = self.embedding.embed([query])[0]
+        hits = []
+        for ranked in corpus.rank(query, vector)[:n_results]:
+            meta = corpus.metadatas[ranked.row]
+            hits.append(
+                ArchiveHit(
+                    content_id=ranked.content_id,
+                    chunk_index=int(meta.get("chunk_index", 0)),
+                    text=corpus.documents[ranked.row],
+                    metadata=dict(meta),
+                    distance=corpus.dense_distance(ranked.row, vector),
+                    score=ranked.score,
+                )
             )
-            for chunk_id, document, meta, distance in zip(
-                result["ids"][0], documents, metadatas, distances, strict=True
+        return hits
+
+    def _corpus(self, where: Mapping[str, Any] | None) -> SearchCorpus:
+        """The chunks matching `where`, loaded once per write generation."""
+        condition = normalise_where(where)
+        key = json.dumps(condition, sort_keys=True, default=str)
+        with self._corpus_lock:
+            generation = self._generation
+            cached = self._corpora.get(key)
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+            result = self._collection.get(
+                where=condition,
+                include=["documents", "metadatas", "embeddings"],  # type: ignore[list-item]
             )
-        ]
-        return sorted(hits, key=lambda hit: hit.distance)
+            ids = list(result["ids"])
+            embeddings = result.get("embeddings")
+            corpus = SearchCorpus(
+                ids,
+                [doc or "" for doc in (result.get("documents") or [])],
+                [dict(meta or {}) for meta in (result.get("metadatas") or [])],
+                np.asarray(embeddings if embeddings is not None and len(ids) else [], np.float32),
+            )
+            if len(self._corpora) > 16:  # filters seen in one session are few; stay bounded
+                self._corpora.clear()
+            self._corpora[key] = (generation, corpus)
+            return corpus
+
+    def content_ids_sync(self, where: Mapping[str, Any] | None = None) -> set[str]:
+        """The ids of the contents stored (matching `where`)."""
+        self._check_open()
+        result = self._collection.get(where=normalise_where(where), include=["metadatas"])
+        return {
+            str(meta.get("content_id", chunk_id.rpartition("#")[0]))
+            for chunk_id, meta in zip(result["ids"], result.get("metadatas") or [], strict=True)
+        }
 
     def delete_content_sync(self, content_id: str) -> None:
         """Remove every chunk of `content_id` (nothing happens if there are none)."""
         self._check_open()
         with self._write_lock:
             self._collection.delete(where={"content_id": content_id})
+            self._generation += 1
 
     def count_sync(self) -> int:
         """How many chunks the archive holds."""
@@ -163,11 +226,13 @@ class ArchiveService:
     async def store_content(
         self, content_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> int:
+        """store_content_sync in a worker thread."""
         return await asyncio.to_thread(self.store_content_sync, content_id, text, metadata)
 
     async def search(
         self, query: str, n_results: int = 5, where: dict[str, Any] | None = None
     ) -> list[ArchiveHit]:
+        """search_sync in a worker thread."""
         return await asyncio.to_thread(self.search_sync, query, n_results, where)
 
     async def delete_content(self, content_id: str) -> None:

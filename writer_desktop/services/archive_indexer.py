@@ -1,13 +1,22 @@
 """ArchiveIndexer: the story's chapters kept in the semantic archive, searched, and pinned
-into the next prompts."""
+into the next prompts.
+
+Indexing runs on one low-priority thread, so the model's jobs come first. The archive keys
+each chunk by a hash of its text, so opening a story or saving a chapter embeds only what
+changed. Progress (chapters archived of those queued) and failures, with their reason, are
+kept for the panel to show.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from writer_desktop.config import Settings
@@ -16,6 +25,30 @@ from writer_desktop.services.story_service import StoryService
 
 log = logging.getLogger(__name__)
 SEARCH_RESULTS = 8
+
+
+# Niceness of the indexing thread (Linux: per thread; ONNX Runtime's worker threads,
+# created from it, inherit it).
+INDEX_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEX_NICENESS)
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """Where background indexing stands: `done` of `total` items queued since the archive
+    was last idle, and the failures so far as (what, reason)."""
+
+    done: int
+    total: int
+    failures: tuple[tuple[str, str], ...]
+
+    @property
+    def busy(self) -> bool:
+        return self.done < self.total
 
 
 def story_key(path: Path) -> str:
@@ -32,10 +65,16 @@ class ArchiveIndexer:
         self.stories = stories
         self._archive = None
         self._error: str | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="archive", initializer=_lower_priority
+        )
         self._lock = threading.Lock()
+        self._open_lock = threading.Lock()
         self._pending: dict[int, Future] = {}
         self._queued: set[Future] = set()
+        self._total = 0
+        self._done = 0
+        self._failures: list[tuple[str, str]] = []
         self.pinned: list[tuple[str, str]] = []  # (label, text) for the next prompts
         # Indexing queued for a story that is closed or switched is dropped, not run.
         stories.on_closing(lambda _session: self._cancel_pending())
@@ -50,6 +89,11 @@ class ArchiveIndexer:
 
     def _service(self):
         """Opened on first use: ChromaDB and the embedding model load only when needed."""
+        # The indexing thread and a search thread may both get here first: open it once.
+        with self._open_lock:
+            return self._open_service()
+
+    def _open_service(self):
         if self._archive is None and self.enabled and self._error is None:
             try:
                 from writer_desktop.archive import ArchiveService
@@ -86,16 +130,21 @@ class ArchiveIndexer:
                 return 0
             return archive.store_content_sync(content_id, text, metadata)
 
-        future = self._submit(work)
+        future = self._submit(work, title)
         with self._lock:
             self._pending[chapter_id] = future
         future.add_done_callback(lambda _f: self._forget(chapter_id, future))
         return future
 
     def index_story(self) -> list[Future]:
-        """Every chapter, character sheet and plot note of the open story."""
-        futures = []
-        for chapter in self.stories.chapters():
+        """Every chapter, character sheet and plot note of the open story (only new or
+        changed chunks are embedded); chapters the story no longer has leave the archive."""
+        if not self.enabled or not self.stories.is_open:
+            return []
+        chapters = self.stories.chapters()
+        self._drop_missing_chapters({c.id for c in chapters})
+        futures: list[Future | None] = []
+        for chapter in chapters:
             assert chapter.id is not None
             futures.append(self.index_chapter(chapter.id, chapter.title, chapter.content))
         for character in self.stories.characters():
@@ -142,11 +191,12 @@ class ArchiveIndexer:
             archive = self._service()
             return archive.store_content_sync(content_id, text, metadata) if archive else 0
 
-        return self._submit(work)
+        return self._submit(work, metadata["chapter_title"])
 
-    def remove_chapter(self, chapter_id: int) -> None:
+    def remove_chapter(self, chapter_id: int) -> Future | None:
+        """Take a chapter's chunks out of the archive (deleted, or emptied from the trash)."""
         if not self.enabled or not self.stories.is_open:
-            return
+            return None
         content_id = f"{story_key(self._story_path())}:chapter:{chapter_id}"
 
         def work() -> None:
@@ -154,18 +204,62 @@ class ArchiveIndexer:
             if archive is not None:
                 archive.delete_content_sync(content_id)
 
-        self._submit(work)
+        return self._submit(work, f"chapter {chapter_id}")
 
-    def _submit(self, work) -> Future:
-        future = self._executor.submit(work)
-        with self._lock:
+    def _drop_missing_chapters(self, chapter_ids: set[int | None]) -> Future | None:
+        """Remove the archived chapters of this story that it no longer has (deleted while
+        the archive was off, or in the trash)."""
+        key = story_key(self._story_path())
+        keep = {f"{key}:chapter:{chapter_id}" for chapter_id in chapter_ids}
+
+        def work() -> int:
+            archive = self._service()
+            if archive is None:
+                return 0
+            stale = archive.content_ids_sync({"story": key, "kind": "chapter"}) - keep
+            for content_id in stale:
+                archive.delete_content_sync(content_id)
+            return len(stale)
+
+        return self._submit(work, "chapters no longer in the story")
+
+    def _submit(self, work, what: str) -> Future:
+        def guarded():
+            try:
+                return work()
+            except Exception as exc:  # shown in the panel; writing goes on
+                log.exception("archiving %s failed", what)
+                with self._lock:
+                    self._failures.append((what, str(exc) or type(exc).__name__))
+                raise
+
+        with self._lock:  # held while submitting, so a quick failure is never reset below
+            if not self._queued:  # a new round of work: progress counts from here
+                self._total = self._done = 0
+                self._failures.clear()
+            future = self._executor.submit(guarded)
             self._queued.add(future)
-        future.add_done_callback(self._done)
+            self._total += 1
+        future.add_done_callback(self._finished)
         return future
 
-    def _done(self, future: Future) -> None:
+    def _finished(self, future: Future) -> None:
         with self._lock:
-            self._queued.discard(future)
+            if future in self._queued:
+                self._queued.discard(future)
+                self._done += 1
+
+    @property
+    def embedded_chunks(self) -> int:
+        """How many chunks have been embedded since the archive was opened (unchanged text is
+        never embedded again)."""
+        return self._archive.embedded_chunks if self._archive is not None else 0
+
+    @property
+    def progress(self) -> IndexProgress:
+        """How far background indexing has got, and what failed (for the panel)."""
+        with self._lock:
+            return IndexProgress(self._done, self._total, tuple(self._failures))
 
     def _story_path(self) -> Path:
         path = self.stories.path
@@ -177,6 +271,8 @@ class ArchiveIndexer:
             pending = list(self._queued)
             self._queued.clear()
             self._pending.clear()
+            self._total = self._done = 0
+            self._failures.clear()
         for future in pending:
             future.cancel()
         self.pinned.clear()
@@ -188,6 +284,7 @@ class ArchiveIndexer:
 
     @property
     def busy(self) -> bool:
+        """Whether chapters are still waiting to be archived."""
         with self._lock:
             return bool(self._pending)
 
@@ -210,11 +307,15 @@ class ArchiveIndexer:
         if not self.stories.is_open:
             return []
         session = self.stories.session
-        hits = await asyncio.to_thread(self.search, query, kind, n_results)
+        # A chapter in the trash is not offered (its chunks go when the trash is emptied).
+        trashed = {f":chapter:{chapter.id}" for chapter in self.stories.trash()}
+        hits = await asyncio.to_thread(self.search, query, kind, n_results + len(trashed))
         self.stories.require(session)
-        return hits
+        live = [hit for hit in hits if not hit.content_id.endswith(tuple(trashed) or ("\0",))]
+        return live[:n_results]
 
     def pin(self, label: str, text: str) -> None:
+        """Put a passage into every next prompt (until unpinned)."""
         if (label, text) not in self.pinned:
             self.pinned.append((label, text))
 

@@ -1,4 +1,5 @@
-"""The archive panel: search the story by meaning, pin passages into the next prompts."""
+"""The archive panel: search the story by meaning, pin passages into the next prompts, and
+see how far archiving has got (and why it failed, when it did)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,14 @@ if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
 INDEX_DELAY_MS = 3000
+PROGRESS_POLL_MS = 300
 SNIPPET_CHARS = 160
 HIT_ROLE = Qt.ItemDataRole.UserRole
 
 
 class ArchivePanel(QWidget):
+    """The Archive dock: a search box, the passages found, and the pinned ones."""
+
     def __init__(self, indexer: ArchiveIndexer, window: MainWindow) -> None:
         super().__init__()
         self.indexer = indexer
@@ -89,6 +93,11 @@ class ArchivePanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(INDEX_DELAY_MS)
         self._timer.timeout.connect(self._index_dirty)
+        # Indexing runs on the archive's thread; its progress is read here, on the UI thread.
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(PROGRESS_POLL_MS)
+        self._progress_timer.timeout.connect(self._poll_progress)
+        self._last_message: str | None = None
         window.chapter_saved.connect(self.chapter_saved)
         window.story_opened.connect(lambda _path: self.story_opened())
         self._show_state()
@@ -104,7 +113,28 @@ class ArchivePanel(QWidget):
         elif self.indexer.error:
             self.status.setText(self.indexer.error)
         else:
-            self.status.setText(message or self.tr("Chapters are archived as you write."))
+            self._last_message = message
+            lines = [message or self.tr("Chapters are archived as you write.")]
+            progress = self.indexer.progress
+            if progress.busy:
+                lines.append(
+                    self.tr("Archiving: {0} of {1} done…").format(progress.done, progress.total)
+                )
+            for what, reason in progress.failures[-3:]:
+                lines.append(self.tr("Could not archive “{0}”: {1}").format(what, reason))
+            self.status.setText("\n".join(lines))
+
+    def _watch_progress(self) -> None:
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+        self._show_state(self._last_message)
+
+    def _poll_progress(self) -> None:
+        if not self.indexer.progress.busy:
+            self._progress_timer.stop()
+            if not self.indexer.progress.failures and self._last_message is None:
+                self._last_message = self.tr("All chapters are archived.")
+        self._show_state(self._last_message)
 
     # -- indexing --------------------------------------------------------------------------
 
@@ -112,7 +142,9 @@ class ArchivePanel(QWidget):
         self.pinned.clear()
         self.indexer.pinned.clear()
         if self.indexer.enabled:
+            self._last_message = None
             self.indexer.index_story()
+            self._watch_progress()
 
     def chapter_saved(self, chapter_id: int) -> None:
         if self.indexer.enabled:
@@ -129,6 +161,7 @@ class ArchivePanel(QWidget):
                 continue
             self.indexer.index_chapter(chapter_id, chapter.title, chapter.content)
         self._dirty.clear()
+        self._watch_progress()
 
     # -- searching -------------------------------------------------------------------------
 
@@ -141,6 +174,7 @@ class ArchivePanel(QWidget):
         return self.task
 
     async def _search(self, query: str, kind: str | None) -> None:
+        partial = self.indexer.progress.busy
         try:
             hits = await self.indexer.find(query, kind)
         except StoryChangedError:
@@ -148,9 +182,9 @@ class ArchivePanel(QWidget):
         except Exception as exc:  # a broken archive says so; writing goes on
             self._show_state(self.tr("Search failed: {0}").format(exc))
             return
-        self._show_hits(hits)
+        self._show_hits(hits, partial or self.indexer.progress.busy)
 
-    def _show_hits(self, hits: list) -> None:
+    def _show_hits(self, hits: list, partial: bool = False) -> None:
         self.hits = hits
         self.results.clear()
         for hit in hits:
@@ -160,7 +194,10 @@ class ArchivePanel(QWidget):
             item.setToolTip(hit.text)
             item.setData(HIT_ROLE, self.results.count())
             self.results.addItem(item)
-        self._show_state(self.tr("{0} passages found.").format(len(hits)))
+        found = self.tr("{0} passages found.").format(len(hits))
+        if partial:
+            found += " " + self.tr("Results are partial: the story is still being archived.")
+        self._show_state(found)
 
     def pin_selected(self) -> None:
         row = self.results.currentRow()

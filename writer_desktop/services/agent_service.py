@@ -304,6 +304,8 @@ class AgentService:
         def record(result: GenerationResult) -> Feedback | None:
             if result.cancelled:
                 return None
+            if not result.text.strip():
+                raise AgentOutputError("The model gave no answer (only blank lines); run it again.")
             scores = None
             if operation == "rater_feedback":
                 scores = parse_rating(result.text).model_dump()

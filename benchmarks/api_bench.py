@@ -21,6 +21,22 @@ QUESTION = "Tell me, at length, the whole story of the lighthouse keeper and the
 TOKENS = 160
 
 
+def drive(work):
+    """Run a coroutine to its end: with asyncio.run, or on the qasync loop an earlier
+    benchmark left running over Qt (Qt's event processing moves it on)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    from PySide6.QtCore import QCoreApplication
+
+    task = loop.create_task(work)
+    while not task.done():
+        QCoreApplication.processEvents()
+        time.sleep(0.001)
+    return task.result()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -172,7 +188,7 @@ def bench_openai_backend(trials: int = 3) -> dict[str, float]:
         return server_rates, embedded_rates
 
     try:
-        server_rates, embedded_rates = asyncio.run(both())
+        server_rates, embedded_rates = drive(both())
     finally:
         process.terminate()
         process.wait(20)

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.api_bench import drive
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 HERE = Path(__file__).resolve().parent
@@ -390,7 +392,7 @@ def bench_review() -> dict[str, float]:
                 if cold:
                     backend.llama.reset()  # forget the evaluated prompt: a cold start
                 limit = None if operation == "rater_feedback" else 48
-                tokens.append(asyncio.run(feedback(operation, limit)))
+                tokens.append(drive(feedback(operation, limit)))
             return time.perf_counter() - started, tokens
 
         backend.llama.reset()

@@ -36,6 +36,9 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "kill9_lost_s_max": (1.0, "<=", "s"),
     "open_check_150k_ms": (200.0, "<=", "ms"),
     "api_overhead_ratio": (0.95, ">=", "ratio"),
+    "import_corpus_ok": (1.0, ">=", "share"),
+    "import_bomb_peak_mb": (300.0, "<=", "MB"),
+    "import_bomb_s": (5.0, "<=", "s"),
 }
 
 GEN_PROMPT = [
@@ -498,6 +501,12 @@ def bench_api() -> dict[str, float]:
     return {**run_api_bench(), **bench_openai_backend()}
 
 
+def bench_import_real() -> dict[str, float]:
+    from benchmarks.import_bench import bench_import_real as run_import_real
+
+    return run_import_real()
+
+
 def bench_kill9() -> dict[str, float]:
     from benchmarks.kill9 import bench_kill9 as run_kill9_bench
 
@@ -517,6 +526,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "kill9": bench_kill9,
     "story_file": bench_story_file,
     "api": bench_api,
+    "import_real": bench_import_real,
 }
 
 

@@ -18,6 +18,8 @@ from writer_desktop.manuscripts import limits
 from writer_desktop.manuscripts.readers import Block, ManuscriptError, read_manuscript
 
 CHILD_FLAG = "--read-manuscript-child"
+MEMORY_ENV = "WRITER_READ_MEMORY_MB"
+CPU_ENV = "WRITER_READ_CPU_S"
 
 
 def child_command() -> list[str]:
@@ -47,22 +49,22 @@ class ReadJob:
         command = [*child_command(), str(self.path)]
         if reader:
             command.append(reader)
+        # The caps travel in the environment and the child sets them on itself first thing
+        # (no preexec_fn: running Python between fork and exec deadlocks in a process with
+        # threads, as the app and its tests are).
+        env = {
+            **os.environ,
+            MEMORY_ENV: str(self.memory_limit_mb),
+            CPU_ENV: str(int(self.time_limit_s) + 1),
+        }
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            env=env,
             start_new_session=True,  # its own process group: kill() reaches pandoc too
-            preexec_fn=self._limit if os.name == "posix" else None,  # noqa: PLW1509
         )
-
-    def _limit(self) -> None:
-        import resource
-
-        cap = self.memory_limit_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-        seconds = int(self.time_limit_s) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
 
     def kill(self) -> None:
         """Stop the child and its own children; safe to call more than once."""
@@ -130,7 +132,21 @@ def peak_rss_mb(path: Path) -> tuple[float, float, str]:
     return peak, seconds, outcome
 
 
+def _limit_self() -> None:
+    """The caps the parent asked for, on this process and whatever it starts (pandoc)."""
+    if os.name != "posix":
+        return
+    import resource
+
+    memory_mb = int(os.environ.get(MEMORY_ENV, limits.MEMORY_LIMIT_MB))
+    cap = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    seconds = int(os.environ.get(CPU_ENV, int(limits.TIME_LIMIT_S) + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+
+
 def _main(argv: list[str]) -> int:
+    _limit_self()
     path = Path(argv[0])
     reader = argv[1] if len(argv) > 1 else None
     try:

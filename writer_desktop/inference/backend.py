@@ -155,7 +155,7 @@ class LlamaBackend:
         tokens = 0
         finish_reason: str | None = None
         if job.cancel_event.is_set():  # cancelled while queued: do not evaluate the prompt
-            return self._result(job, [], 0, 0, started, None, "cancelled")
+            return job_result(job, [], 0, 0, started, None, "cancelled", self.model_name)
         kwargs: dict[str, Any] = {}
         if job.response_format is not None:
             kwargs["response_format"] = job.response_format
@@ -187,20 +187,6 @@ class LlamaBackend:
             stream.close()
         if job.cancel_event.is_set():
             finish_reason = "cancelled"
-        return self._result(
-            job, pieces, tokens, prompt_tokens, started, first_token_s, finish_reason
-        )
-
-    def _result(
-        self,
-        job: GenerationJob,
-        pieces: list[str],
-        tokens: int,
-        prompt_tokens: int,
-        started: float,
-        first_token_s: float | None,
-        finish_reason: str | None,
-    ) -> GenerationResult:
         return job_result(
             job,
             pieces,

@@ -159,7 +159,7 @@ class OpenAIBackend:
         httpx errors (the worker turns them into a failed job with the reason)."""
         started = time.perf_counter()
         if job.cancel_event.is_set():
-            return self._result(job, [], 0, 0, started, None, "cancelled")
+            return job_result(job, [], 0, 0, started, None, "cancelled", self.model_name)
         pieces: list[str] = []
         first_token_s: float | None = None
         finish_reason: str | None = None
@@ -204,24 +204,10 @@ class OpenAIBackend:
             response.close()
         if job.cancel_event.is_set():
             finish_reason = "cancelled"
-        return self._result(
-            job, pieces, completion_tokens, prompt_tokens, started, first_token_s, finish_reason
-        )
-
-    def _result(
-        self,
-        job: GenerationJob,
-        pieces: list[str],
-        tokens: int,
-        prompt_tokens: int,
-        started: float,
-        first_token_s: float | None,
-        finish_reason: str | None,
-    ) -> GenerationResult:
         return job_result(
             job,
             pieces,
-            tokens,
+            completion_tokens,
             prompt_tokens,
             started,
             first_token_s,

@@ -152,7 +152,6 @@ def test_cancel_stops_reading_and_kills_the_child(qtbot, writer_app, tmp_path, m
     path = tmp_path / "slow.txt"
     path.write_text("Chapter 1\n\nWords.\n")
     monkeypatch.setattr(isolation.sys, "executable", "/bin/sleep")  # a child that hangs
-    monkeypatch.setattr(isolation.ReadJob, "_limit", lambda self: None)  # sleep needs no caps
     original_popen = isolation.subprocess.Popen
 
     def popen(command, **kwargs):

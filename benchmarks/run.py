@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -538,13 +539,42 @@ def _verdict(name: str, value: float) -> str:
     return f"{op} {target:g}  {'ok' if ok else 'MISSED'}"
 
 
+def machine() -> dict[str, object]:
+    """What the figures were measured on: cores, CPU model, and llama.cpp's build features."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import llama_cpp
+
+        llama = f"llama-cpp-python {llama_cpp.__version__}: " + (
+            llama_cpp.llama_print_system_info().decode().strip(" |")
+        )
+    except Exception as exc:  # noqa: BLE001 - a record of what is there, never a failure
+        llama = f"unavailable ({exc})"
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu or platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "llama_cpp": llama,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+
 def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHES)
     # Only this run's figures: a partial run never shows stale numbers beside fresh ones.
     results: dict[str, float] = {}
     for name in chosen:
         results.update(BENCHES[name]())
-    LATEST.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    record = {"machine": machine(), "figures": results}
+    LATEST.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     width = max(len(k) for k in results)
     print(f"{'figure':<{width}}  {'value':>10}  target")
     for name in sorted(results):

@@ -114,5 +114,9 @@ def macos_info_plist(version: str) -> dict:
     }
 
 
-if __name__ == "__main__":  # the workflow asks for the version this way
-    print(package_version())
+if __name__ == "__main__":  # the workflow asks: `python packaging/metadata.py [--numeric]`
+    import sys
+
+    version = package_version()
+    numeric = ".".join(map(str, numeric_version(version)))
+    print(numeric if sys.argv[1:] == ["--numeric"] else version)

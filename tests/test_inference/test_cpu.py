@@ -64,6 +64,19 @@ def test_unknown_answers_let_loading_go_ahead(tmp_path: Path):
     assert cpu.missing_features("linux", "aarch64", tmp_path / "absent") == []
 
 
+def test_windows_answers():
+    def features(*present: int):
+        return lambda feature: feature in present
+
+    sse42 = cpu.PF_SSE4_2_INSTRUCTIONS_AVAILABLE
+    avx, avx2 = cpu.PF_AVX_INSTRUCTIONS_AVAILABLE, cpu.PF_AVX2_INSTRUCTIONS_AVAILABLE
+    assert cpu.windows_missing(features(sse42, avx, avx2)) == []
+    assert cpu.windows_missing(features(sse42, avx)) == ["avx2"]
+    assert cpu.windows_missing(features(sse42)) == ["avx", "avx2"]
+    # An old Windows that knows none of these numbers: nothing can be said.
+    assert cpu.windows_missing(features()) == []
+
+
 def test_message_says_what_is_missing_and_what_still_works():
     text = cpu.describe_missing(["avx2", "fma"])
     assert "AVX2, FMA" in text and "Writing" in text and "LLM_BACKEND=openai" in text

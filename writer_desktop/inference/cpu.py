@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 # What the x86-64 build of llama.cpp is compiled for (CMAKE_ARGS in the Makefile and the
@@ -16,6 +17,7 @@ from pathlib import Path
 REQUIRED_X86_FLAGS = ("avx", "avx2", "fma", "f16c")
 X86_MACHINES = {"x86_64", "amd64", "x64", "i386", "i686"}
 # winnt.h: IsProcessorFeaturePresent's feature numbers.
+PF_SSE4_2_INSTRUCTIONS_AVAILABLE = 38
 PF_AVX_INSTRUCTIONS_AVAILABLE = 39
 PF_AVX2_INSTRUCTIONS_AVAILABLE = 40
 CPUINFO = Path("/proc/cpuinfo")
@@ -35,16 +37,24 @@ def missing_x86_features(flags: set[str]) -> list[str]:
     return [flag for flag in REQUIRED_X86_FLAGS if flag not in flags]
 
 
+def windows_missing(present: Callable[[int], bool]) -> list[str]:
+    """From IsProcessorFeaturePresent: AVX and AVX2 if absent. A Windows too old to know
+    these numbers says no to all of them, SSE4.2 included: then nothing is known."""
+    if not present(PF_SSE4_2_INSTRUCTIONS_AVAILABLE):
+        return []
+    missing = []
+    if not present(PF_AVX_INSTRUCTIONS_AVAILABLE):
+        missing.append("avx")
+    if not present(PF_AVX2_INSTRUCTIONS_AVAILABLE):
+        missing.append("avx2")
+    return missing
+
+
 def _windows_missing() -> list[str]:
     import ctypes
 
     kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    missing = []
-    if not kernel32.IsProcessorFeaturePresent(PF_AVX_INSTRUCTIONS_AVAILABLE):
-        missing.append("avx")
-    if not kernel32.IsProcessorFeaturePresent(PF_AVX2_INSTRUCTIONS_AVAILABLE):
-        missing.append("avx2")
-    return missing
+    return windows_missing(lambda feature: bool(kernel32.IsProcessorFeaturePresent(feature)))
 
 
 def missing_features(

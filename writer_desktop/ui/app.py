@@ -7,10 +7,12 @@ import asyncio
 import logging
 import logging.handlers
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from writer_desktop import crash
@@ -54,6 +56,39 @@ def close_event_loop(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+class FileOpenFilter(QObject):
+    """Opens the story the system hands over as a QFileOpenEvent: macOS Finder sends a
+    double-clicked or dropped .wstory this way rather than on the command line. A file that
+    arrives before the window can take it waits for start()."""
+
+    def __init__(self, open_story: Callable[[Path], object], parent: QObject) -> None:
+        super().__init__(parent)
+        self._open_story = open_story
+        self.ready = False
+        self.waiting: list[Path] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
+            return False
+        name = event.file()
+        if not name:  # a URL that is not a local file: not ours to take
+            return False
+        if self.ready:
+            # Out of the filter first: opening may ask the author (unsaved text, a lock).
+            path = Path(name)
+            QTimer.singleShot(0, lambda: self._open_story(path))
+        else:
+            self.waiting.append(Path(name))
+        return True
+
+    def release(self) -> Path | None:
+        """From now on files open as they come; returns the last one that came early."""
+        self.ready = True
+        last = self.waiting[-1] if self.waiting else None
+        self.waiting.clear()
+        return last
+
+
 class WriterApp:
     """Everything one running app is made of: the Core and the window."""
 
@@ -72,6 +107,8 @@ class WriterApp:
         self.loop = gui_event_loop(qt_app)
         self.core = core or build_core(settings, paths)
         self.window = MainWindow(self.core)
+        self.file_open = FileOpenFilter(self.window.open_story, qt_app)
+        qt_app.installEventFilter(self.file_open)
 
     @property
     def stories(self):
@@ -95,6 +132,7 @@ class WriterApp:
         """Show the window at once; the model loads behind it."""
         self.window.show()
         self.core.start(self.loop)
+        story = self.file_open.release() or story
         if story is not None:
             self.window.open_story(story)
         elif open_last:
@@ -127,6 +165,10 @@ class WriterApp:
         self.problems_box = box
 
     def shutdown(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.file_open)
+            self.file_open.deleteLater()
         if self.window.isVisible():
             self.window.close_without_asking()
         self.core.shutdown()

@@ -44,6 +44,9 @@ class Chapter(_Model):
     updated_at: datetime | None = None
     # When the chapter was moved to the trash; None for a chapter in the story.
     deleted_at: datetime | None = None
+    # The stretches the AI wrote and the author has not edited since: (start, end)
+    # positions in the chapter's document text (emphasis.document_text).
+    ai_ranges: list[tuple[int, int]] = []
 
     @property
     def words(self) -> int:

@@ -211,7 +211,7 @@ class AiActions(QObject):
         assert chapter_id is not None
         if not self.window.saver.save():
             return None
-        text = editor.toPlainText()
+        text = editor.chapter_text()
         return self._stream_into_editor(
             self.agents.continue_chapter(chapter_id, text, max_tokens),
             lambda _run: editor.begin_ai_insertion(),

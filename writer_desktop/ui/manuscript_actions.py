@@ -44,7 +44,7 @@ class ManuscriptActions(QObject):
         self.dialog: ImportDialog | None = None
         self.progress: QProgressDialog | None = None
         self.import_action = QAction(self.tr("&Import manuscript…"), window)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))  # Ctrl+I is italic
         self.import_action.triggered.connect(self.ask_import)
         self.export_story_action = QAction(self.tr("&Export story…"), window)
         self.export_story_action.setShortcut(QKeySequence("Ctrl+E"))

@@ -32,7 +32,7 @@ class MainMenus(QObject):
             self.tr("Save &As…"), dialogs.save_as, QKeySequence.StandardKey.SaveAs
         )
         self.save_action = self._action(
-            self.tr("&Save"), window.saver.save, QKeySequence.StandardKey.Save
+            self.tr("&Save"), window.saver.save_now, QKeySequence.StandardKey.Save
         )
         self.close_action = self._action(
             self.tr("&Close story"), window.close_story, QKeySequence.StandardKey.Close
@@ -77,6 +77,8 @@ class MainMenus(QObject):
         )
         edit_menu.addActions([find, replace])
 
+        format_menu = bar.addMenu(self.tr("F&ormat"))
+
         chapter_menu = bar.addMenu(self.tr("&Chapter"))
         self.add_chapter_action = self._action(
             self.tr("&Add chapter"), window.add_chapter, "Ctrl+Shift+N"
@@ -85,7 +87,7 @@ class MainMenus(QObject):
             self.tr("&Rename chapter…"), window.rename_chapter, "F2"
         )
         self.delete_chapter_action = self._action(
-            self.tr("&Delete chapter…"), window.delete_chapter
+            self.tr("&Move chapter to trash…"), window.delete_chapter
         )
         self.undo_delete_action = self._action(
             self.tr("&Undo delete chapter"), window.undo_delete_chapter
@@ -105,7 +107,13 @@ class MainMenus(QObject):
         self.history_action = self._action(
             self.tr("&History…"), dialogs.chapter_history, "Ctrl+Shift+H"
         )
-        chapter_menu.addAction(self.history_action)
+        self.snapshot_action = self._action(
+            self.tr("Take &snapshot…"), window.saver.ask_snapshot, "Ctrl+Alt+S"
+        )
+        self.snapshot_action.setToolTip(
+            self.tr("Keep this version of the chapter under a name (Chapter > History…)")
+        )
+        chapter_menu.addActions([self.snapshot_action, self.history_action])
         chapter_menu.addAction(manuscripts.export_chapter_action)
 
         ai_menu = bar.addMenu(self.tr("&AI"))
@@ -114,8 +122,11 @@ class MainMenus(QObject):
         ai_menu.addActions(window.commands.actions())
 
         view_menu = bar.addMenu(self.tr("&View"))
+        window.page.fill_menus(format_menu, view_menu)
         for dock in window.docks():
             view_menu.addAction(dock.toggleViewAction())
+        # Shortcuts that must work in focus mode, where the menu bar is hidden.
+        window.addActions(format_menu.actions() + view_menu.actions() + [self.save_action])
 
         toolbar = window.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
@@ -142,6 +153,7 @@ class MainMenus(QObject):
             self.rename_chapter_action,
             self.delete_chapter_action,
             self.trash_action,
+            self.snapshot_action,
         ]
 
     def writing_actions(self) -> list[QAction]:
@@ -151,4 +163,5 @@ class MainMenus(QObject):
             self.rename_chapter_action,
             self.delete_chapter_action,
             self.trash_action,
+            self.snapshot_action,
         ]

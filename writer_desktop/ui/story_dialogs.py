@@ -207,7 +207,7 @@ class StoryDialogs(QObject):
         if chapter_id is None or editor.ai_insertion_active:
             return
         window.saver.save()
-        current = editor.toPlainText()
+        current = editor.chapter_text()
         item = window.binder.currentItem()
         title = item.text() if item else ""
         dialog = HistoryDialog(title, current, window.stories.snapshots(chapter_id), window)
@@ -217,7 +217,7 @@ class StoryDialogs(QObject):
             if dialog.chosen is None or editor.chapter_id != chapter_id:
                 return
             window.stories.snapshot_chapter(chapter_id, current, "before restoring a snapshot")
-            editor.replace_range(0, len(current), dialog.chosen.content)
+            editor.replace_chapter_text(dialog.chosen.content)
             window.saver.save()
             window.statusBar().showMessage(
                 self.tr("Restored the version of {0}.").format(dialog.chosen.created_at), 8000

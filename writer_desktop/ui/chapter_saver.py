@@ -1,7 +1,7 @@
 """ChapterSaver: the editor's text on its way to the story file. Autosave (never older than
 AUTOSAVE_MAX_LATENCY_S), the "Saved 10:42" / "Not saved!" indicator, the question before
-anything drops unsaved text, snapshots, automatic backups, the WAL folded in when the author pauses, and
-the rescue when the app crashes."""
+anything drops unsaved text, snapshots, automatic backups, the WAL folded in when the
+author pauses, and the rescue when the app crashes."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from writer_desktop.domain import (
     Story,
     word_count,
 )
+from writer_desktop.domain.authorship import disclosure_report
 from writer_desktop.services.errors import SaveFailedError, StoryChangedError
 from writer_desktop.services.events import Listeners
 from writer_desktop.services.recent import RecentFiles
@@ -336,3 +337,8 @@ class StoryService:
         """Teach the open story's spelling dictionary a word."""
         with self._writing("the dictionary word") as store:
             store.add_dictionary_word(word)
+
+    def disclosure_report(self) -> str:
+        """Markdown listing, chapter by chapter, the text the AI wrote and the author has
+        not edited since."""
+        return disclosure_report(self.title(), self.chapters())

@@ -49,6 +49,7 @@ class ChapterEditor(QTextEdit):
         self.setAcceptRichText(True)  # pasted italics survive; insertFromMimeData cleans
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setPlaceholderText(self.tr("Write here…"))
         self.chapter_id: int | None = None
         self.settings = Settings.model_construct()
@@ -136,11 +137,14 @@ class ChapterEditor(QTextEdit):
         column += 2 * self.document().documentMargin()
         spare = self.width() - column - self.verticalScrollBar().sizeHint().width()
         side = int(max(0, spare / 2))
-        self.setViewportMargins(side, 0, side, 0)
+        if self.viewportMargins().left() != side:
+            self.setViewportMargins(side, 0, side, 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        # Margins first: the text is laid out for the viewport the margins leave. (The
+        # viewport's own resizes arrive here too; the width is then unchanged.)
         self._centre_column()
+        super().resizeEvent(event)
 
     def sizeHint(self) -> QSize:
         return QSize(720, 600)

@@ -53,6 +53,13 @@ class MainMenus(QObject):
         file_menu.addSeparator()
         manuscripts = window.manuscripts
         file_menu.addActions([manuscripts.import_action, manuscripts.export_story_action])
+        self.disclosure_action = self._action(
+            self.tr("&Who wrote what…"), dialogs.disclosure_report
+        )
+        self.disclosure_action.setToolTip(
+            self.tr("The passages the AI wrote and you have not edited, chapter by chapter")
+        )
+        file_menu.addAction(self.disclosure_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -154,6 +161,7 @@ class MainMenus(QObject):
             self.delete_chapter_action,
             self.trash_action,
             self.snapshot_action,
+            self.disclosure_action,
         ]
 
     def writing_actions(self) -> list[QAction]:

@@ -8,7 +8,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog, QMenu
 
 from writer_desktop.config import read_user_file, write_user_file
@@ -25,13 +25,52 @@ SCHEMES = {
 }
 
 
+def dark_palette() -> QPalette:
+    """A dark palette for platforms that ignore the colour scheme hint."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2b2e",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e20",
+        QPalette.ColorRole.AlternateBase: "#2f2f33",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#35353a",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d6fb4",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#35353a",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8a8a90",
+        QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.Mid: "#242427",
+        QPalette.ColorRole.Dark: "#1a1a1c",
+        QPalette.ColorRole.Light: "#4a4a50",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#77777c"))
+    return palette
+
+
 def apply_color_scheme(choice: str) -> None:
-    """Light, dark, or the system's (Qt 6's colour scheme hint; the Fusion style follows
-    it on every platform)."""
+    """Light, dark, or the system's: Qt 6's colour scheme hint (the Fusion style and the
+    platform follow it); where the platform ignores the hint, a palette of our own."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):
         return
-    QGuiApplication.styleHints().setColorScheme(SCHEMES.get(choice, Qt.ColorScheme.Unknown))
+    hints = QGuiApplication.styleHints()
+    wanted = SCHEMES.get(choice, Qt.ColorScheme.Unknown)
+    hints.setColorScheme(wanted)
+    if wanted == Qt.ColorScheme.Dark and hints.colorScheme() != Qt.ColorScheme.Dark:
+        app.setPalette(dark_palette())
+    else:
+        style = app.style()
+        app.setPalette(style.standardPalette() if style is not None else QPalette())
 
 
 def is_dark() -> bool:

@@ -225,3 +225,17 @@ class StoryDialogs(QObject):
 
         dialog.accepted.connect(restore)
         dialog.open()
+
+    def disclosure_report(self) -> None:
+        """File > Who wrote what…: the AI-written passages, chapter by chapter."""
+        from writer_desktop.ui.disclosure_dialog import DisclosureDialog
+
+        window = self.window
+        if not window.stories.is_open:
+            return
+        window.saver.save()  # the report counts what is on the page
+        dialog = DisclosureDialog(
+            window.stories.title(), window.stories.disclosure_report(), window
+        )
+        self.disclosure_dialog = dialog
+        dialog.open()

@@ -180,7 +180,8 @@ def test_pasted_rich_text_keeps_italics_not_fonts(qtbot, writer_app):
     editor = writer_app.window.editor
     data = QMimeData()
     data.setHtml(
-        '<p><span style="font-family:Comic Sans MS;color:red">A <i>red</i> day</span></p><p>Next</p>'
+        '<p><span style="font-family:Comic Sans MS;color:red">A <i>red</i> day</span></p>'
+        "<p>Next</p>"
     )
     editor.insertFromMimeData(data)
     assert editor.chapter_text() == "A *red* day\n\nNext"
@@ -253,3 +254,53 @@ def test_typing_while_the_ai_writes_is_refused_with_a_reason(qtbot, writer_app):
     assert "AI is writing" in window.statusBar().currentMessage()
     editor.end_ai_insertion()
     assert editor.toPlainText() == "The AI writes."
+
+
+def test_ai_text_is_tinted_kept_in_the_file_until_edited_and_reported(qtbot, writer_app):
+    window = writer_app.window
+    editor = window.editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Mara lit the lamp.")
+    editor.begin_ai_insertion()
+    for token in ("The ship", " came at", " dawn.\n", "\nIt was", " empty."):
+        editor.insert_ai_text(token)
+    editor.end_ai_insertion()
+    window.saver.save()
+    # The model's blank line is one paragraph break, not an empty paragraph.
+    assert _stored(writer_app) == "Mara lit the lamp.\n\nThe ship came at dawn.\n\nIt was empty."
+    chapter = writer_app.stories.chapter(editor.chapter_id)
+    assert chapter.ai_ranges == [(19, 55)]
+    assert editor.toPlainText()[19:55] == "The ship came at dawn.\nIt was empty."
+    report = writer_app.stories.disclosure_report()
+    assert "> The ship came at dawn." in report and "> It was empty." in report
+    assert "Mara lit the lamp" not in report
+
+    # The tint is drawn over the AI's words only (the highlighter's overlay).
+    tinted = [
+        f
+        for f in editor.document().findBlockByNumber(1).layout().formats()
+        if f.format.background().style() != Qt.BrushStyle.NoBrush
+    ]
+    assert tinted and tinted[0].start == 0
+
+    # The author rewrites a word of it: that word is theirs, the rest stays the AI's.
+    cursor = editor.textCursor()
+    cursor.setPosition(28)  # "came"
+    cursor.setPosition(32, QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    qtbot.keyClicks(editor, "sailed")
+    window.saver.save()
+    ranges = writer_app.stories.chapter(editor.chapter_id).ai_ranges
+    assert ranges == [(19, 28), (34, 57)]
+    assert "sailed" not in "".join(editor.toPlainText()[a:b] for a, b in ranges)
+
+    # Reopening the chapter brings the tint back from the file.
+    other = writer_app.stories.add_chapter("Two")
+    window.binder.add_chapter(other)
+    window.binder.select_chapter(chapter.id)
+    assert editor.ai_ranges() == [(19, 28), (34, 57)]
+    window.page.tint_action.setChecked(False)  # View > Show who wrote what, off
+    assert not any(
+        f.format.background().style() != Qt.BrushStyle.NoBrush
+        for f in editor.document().findBlockByNumber(1).layout().formats()
+    )

@@ -66,6 +66,7 @@ class Character(_Model):
 class PlotElement(_Model):
     id: int | None = None
     type: PlotType = "scene"
+    title: str = ""
     content: str = ""
     priority: Priority = "medium"
     tags: list[str] = Field(default_factory=list)

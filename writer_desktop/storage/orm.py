@@ -63,6 +63,7 @@ class PlotElementRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String, default="")  # schema 6
     content: Mapped[str] = mapped_column(Text, default="")
     priority: Mapped[str] = mapped_column(String, default="medium")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
             self.ai.refresh()
             return
+        self.editor.setPlaceholderText(self.tr("Write here…"))  # no "New story" hint now
         suffix = self.tr(" (read-only)") if read_only else ""
         self.setWindowTitle(f"{self.stories.title()}{suffix} — Writer Assistant")
         # Chapter ids restart in every file: forget the shown chapter before selecting one.
@@ -296,16 +297,21 @@ class MainWindow(QMainWindow):
         chapter = self.stories.chapter(chapter_id)
         self.editor.load_chapter(chapter_id, chapter.content, chapter.ai_ranges)
         self.saver.loaded()
-        self.editor.setPlaceholderText(
-            self.tr("Outline: {0}\n\nWrite here, or use AI > Generate chapter.").format(
-                chapter.outline
-            )
-            if chapter.outline
-            else self.tr("Write here…")
-        )
+        self.show_outline(chapter.outline)
         self.refresh_counts()
         self.ai.refresh()
         self.feedback.reload(chapter_id)
+
+    def show_outline(self, outline: str) -> None:
+        """An outline-only chapter shows its outline on the empty page."""
+        self.editor.setPlaceholderText(
+            self.tr(
+                "Outline: {0}\n\nWrite here, or use AI > Generate chapter. "
+                "Chapter > Edit outline… changes the outline."
+            ).format(outline)
+            if outline
+            else self.tr("Write here…")
+        )
 
     def add_chapter(self) -> None:
         if not self.stories.is_open:
@@ -431,6 +437,7 @@ class MainWindow(QMainWindow):
         if self.editor.chapter_id is not None:
             chapter_words = self.editor.words()
             self.stories.note_chapter_words(self.editor.chapter_id, chapter_words)
+            self.binder.set_words(self.editor.chapter_id, chapter_words)
         else:
             chapter_words = 0
         self.words_label.setText(

@@ -122,6 +122,19 @@ class MainMenus(QObject):
         )
         chapter_menu.addActions([self.snapshot_action, self.history_action])
         chapter_menu.addAction(manuscripts.export_chapter_action)
+        self.outline_action = self._action(self.tr("Edit &outline…"), dialogs.edit_outline)
+        chapter_menu.addAction(self.outline_action)
+        window.binder.addActions(
+            [
+                self.add_chapter_action,
+                self.rename_chapter_action,
+                self.outline_action,
+                self.snapshot_action,
+                self.history_action,
+                manuscripts.export_chapter_action,
+                self.delete_chapter_action,
+            ]
+        )
 
         ai_menu = bar.addMenu(self.tr("&AI"))
         ai_menu.addActions(window.ai.actions())
@@ -162,6 +175,7 @@ class MainMenus(QObject):
             self.trash_action,
             self.snapshot_action,
             self.disclosure_action,
+            self.outline_action,
         ]
 
     def writing_actions(self) -> list[QAction]:
@@ -172,4 +186,5 @@ class MainMenus(QObject):
             self.delete_chapter_action,
             self.trash_action,
             self.snapshot_action,
+            self.outline_action,
         ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from writer_desktop.services import RecoveredText, StoryFileError
 
@@ -239,3 +239,29 @@ class StoryDialogs(QObject):
         )
         self.disclosure_dialog = dialog
         dialog.open()
+
+    def edit_outline(self) -> None:
+        """Chapter > Edit outline…: the plan of the chapter, written or changed by hand."""
+        window = self.window
+        chapter_id = window.binder.current_chapter_id()
+        if chapter_id is None or window.stories.read_only:
+            return
+        chapter = window.stories.chapter(chapter_id)
+        outline, ok = QInputDialog.getMultiLineText(
+            window,
+            self.tr("Outline of “{0}”").format(chapter.title),
+            self.tr("What happens in this chapter:"),
+            chapter.outline,
+        )
+        if not ok:
+            return
+        try:
+            window.stories.set_outline(chapter_id, outline.strip())
+        except StoryFileError as exc:
+            window.show_error(self.tr("Cannot save the outline"), str(exc))
+            return
+        if window.editor.chapter_id == chapter_id:
+            window.show_outline(outline.strip())
+        item = window.binder.currentItem()
+        if item is not None:
+            item.setToolTip(self.tr("Outline: {0}").format(outline.strip()) if outline else "")

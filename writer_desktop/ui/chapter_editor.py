@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
@@ -187,20 +188,25 @@ class ChapterEditor(QTextEdit):
         """Show a chapter (stored text: paragraphs and emphasis markers); its undo history
         starts fresh."""
         self.chapter_id = chapter_id
-        self.blockSignals(True)
-        document = self.document()
+        # A fresh document, filled before the page sees it: laid out and highlighted once
+        # (refilling the shown one relays out the old text and the new, paragraph by
+        # paragraph).
+        old = self.document()
+        document = QTextDocument(self)
+        document.setDocumentMargin(old.documentMargin())
+        document.setDefaultFont(old.defaultFont())
         document.setUndoRedoEnabled(False)
-        prose_document.load_document(document, text, ai_ranges or [])
-        cursor = QTextCursor(document)
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.mergeBlockFormat(self.paragraph_format())
-        self.highlighter.rehighlight()
         frame = document.rootFrame().frameFormat()
         frame.setBottomMargin(max(200, self.viewport().height() // 2))  # room to scroll past
         document.rootFrame().setFrameFormat(frame)
+        prose_document.load_document(document, text, ai_ranges or [], self.paragraph_format())
         document.setUndoRedoEnabled(True)
-        self.blockSignals(False)
         document.setModified(False)
+        self.blockSignals(True)
+        self.setDocument(document)
+        self.blockSignals(False)
+        # The old document (our child) is deleted, its highlighter with it.
+        self.highlighter = ProseHighlighter(document, like=self.highlighter)
         self.setReadOnly(chapter_id is None or self.locked)
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.textChanged.emit()  # counts and the saver see the new text (it is not dirty)

@@ -15,12 +15,14 @@ AI_TINT_DARK = QColor(120, 160, 255, 55)
 class ProseHighlighter(QSyntaxHighlighter):
     """Marks each paragraph again as the author types (Qt calls highlightBlock)."""
 
-    def __init__(self, document: QTextDocument) -> None:
+    def __init__(self, document: QTextDocument, like: ProseHighlighter | None = None) -> None:
+        # Each chapter's document has its own, which goes with it: a highlighter moved to
+        # another document would first clear the old one, which lays it out again.
         super().__init__(document)
-        self.spelling = None  # a SpellingService, once the window has one
-        self.spell_check = True
-        self.tint_ai = True
-        self.tint = AI_TINT_LIGHT
+        self.spelling = like.spelling if like else None  # a SpellingService
+        self.spell_check = like.spell_check if like else True
+        self.tint_ai = like.tint_ai if like else True
+        self.tint = like.tint if like else AI_TINT_LIGHT
 
     def set_dark(self, dark: bool) -> None:
         self.tint = AI_TINT_DARK if dark else AI_TINT_LIGHT

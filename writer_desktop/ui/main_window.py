@@ -477,6 +477,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        zoom = self._window_state.value("zoom")
+        if zoom is not None and str(zoom).isdigit():
+            self.editor.set_zoom(int(zoom))
 
     def show_error(self, title: str, message: str) -> None:
         log.warning("%s: %s", title, message)
@@ -493,5 +496,6 @@ class MainWindow(QMainWindow):
         self.plot.save_current()
         self._window_state.setValue("geometry", self.saveGeometry())
         self._window_state.setValue("state", self.saveState())
+        self._window_state.setValue("zoom", self.editor.zoom)
         self._window_state.sync()
         super().closeEvent(event)

@@ -36,6 +36,13 @@ class _WordsDelegate(QStyledItemDelegate):
         words = index.data(WORDS_ROLE)
         count = f"{words:,}" if isinstance(words, int) else ""
         width = option.fontMetrics.horizontalAdvance(count) + 8 if count else 0
+        full = QStyleOptionViewItem(option)
+        self.initStyleOption(full, index)
+        style = full.widget.style() if full.widget is not None else None
+        if style is not None:  # the row's background (selection) under the count too
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, full, painter, full.widget
+            )
         shrunk = QStyleOptionViewItem(option)
         shrunk.rect = option.rect.adjusted(0, 0, -width, 0)
         super().paint(painter, shrunk, index)

@@ -304,3 +304,18 @@ def test_ai_text_is_tinted_kept_in_the_file_until_edited_and_reported(qtbot, wri
         f.format.background().style() != Qt.BrushStyle.NoBrush
         for f in editor.document().findBlockByNumber(1).layout().formats()
     )
+
+
+def test_right_click_on_a_misspelt_word_offers_corrections(qtbot, writer_app):
+    editor = writer_app.window.editor
+    writer_app.core.spelling.load_now()
+    editor.setFocus()
+    qtbot.keyClicks(editor, "She lit teh lamp.")
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(9)
+    menu = editor.context_menu_at(editor.cursorRect(cursor).center())
+    names = [a.text() for a in menu.actions()]
+    assert names[0] == "the"
+    assert "Add “teh” to this story’s dictionary" in names
+    menu.actions()[0].trigger()
+    assert editor.toPlainText() == "She lit the lamp."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -18,7 +18,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QMenu, QTextEdit, QWidget
 
 from writer_desktop.config import Settings
 from writer_desktop.domain import word_count
@@ -368,9 +368,14 @@ class ChapterEditor(QTextEdit):
     # -- spelling --------------------------------------------------------------------------
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.createStandardContextMenu(event.pos())
+        self.context_menu_at(event.pos()).exec(event.globalPos())
+
+    def context_menu_at(self, pos: QPoint) -> QMenu:
+        """The right-click menu: spelling suggestions and "Add to dictionary" over a
+        misspelt word, then the usual editing actions."""
+        menu = self.createStandardContextMenu(pos)
         first = menu.actions()[0] if menu.actions() else None
-        word_cursor = self._misspelt_at(self.cursorForPosition(event.pos()))
+        word_cursor = self._misspelt_at(self.cursorForPosition(pos))
         if word_cursor is not None and self.spelling is not None and not self.isReadOnly():
             word = word_cursor.selectedText()
             suggestions = self.spelling.suggestions(word)
@@ -391,7 +396,7 @@ class ChapterEditor(QTextEdit):
             add.triggered.connect(lambda _=False, w=word: self.add_to_dictionary(w))
             menu.insertAction(first, add)
             menu.insertSeparator(first)
-        menu.exec(event.globalPos())
+        return menu
 
     def _misspelt_at(self, cursor: QTextCursor) -> QTextCursor | None:
         if self.spelling is None or not self.highlighter.spell_check:

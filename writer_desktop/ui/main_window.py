@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
         self.leave_focus_action.setEnabled(False)
         self.page.focus_changed.connect(self.leave_focus_action.setEnabled)
         self.addAction(self.leave_focus_action)
-        self.editor.typing_refused.connect(lambda why: self.statusBar().showMessage(why, 6000))
+        self.editor.typing_refused.connect(self.say)
         spawn(self._load_spelling())
 
         self.ai.state_changed.connect(self._on_ai_state_changed)
@@ -161,6 +162,14 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
+
+    def say(self, message: str) -> None:
+        """A short message where the author looks: the status bar, or beside the cursor in
+        focus mode (where the status bar is hidden)."""
+        self.statusBar().showMessage(message, 6000)
+        if self.page.focused:
+            corner = self.editor.cursorRect().bottomLeft()
+            QToolTip.showText(self.editor.viewport().mapToGlobal(corner), message, self.editor)
 
     def toolbars(self) -> list[QToolBar]:
         return self.findChildren(QToolBar)

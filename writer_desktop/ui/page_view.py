@@ -258,7 +258,8 @@ class PageView(QObject):
             window.statusBar().hide()
             window.menuBar().hide()
             window.showFullScreen()
-            window.statusBar().showMessage(self.tr("Focus mode: F11 or Esc to leave."), 4000)
+            self.focused = True
+            window.say(self.tr("Focus mode: F11 or Esc to leave."))
         else:
             state, was_full, menu = self._before_focus or (b"", False, True)
             window.menuBar().setVisible(menu)

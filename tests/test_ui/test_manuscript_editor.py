@@ -319,3 +319,15 @@ def test_right_click_on_a_misspelt_word_offers_corrections(qtbot, writer_app):
     assert "Add “teh” to this story’s dictionary" in names
     menu.actions()[0].trigger()
     assert editor.toPlainText() == "She lit the lamp."
+
+
+def test_character_names_are_not_marked_as_misspelt(qtbot, writer_app):
+    from writer_desktop.domain import Character
+
+    spelling = writer_app.core.spelling
+    spelling.load_now()
+    assert spelling.is_misspelt("Zorvath")
+    writer_app.stories.save_character(Character(name="Zorvath Quill", role="keeper"))
+    writer_app.window.characters.reload()
+    writer_app.window.characters.entries_changed.emit()
+    assert not spelling.is_misspelt("Zorvath")

@@ -50,7 +50,13 @@ class SpellingService:
         serial = self.stories.session.serial if self.stories.is_open else None
         if serial != self._story_serial:
             self._story_serial = serial
-            self._story_words = {w.lower() for w in self.stories.dictionary_words()}
+            words = {w.lower() for w in self.stories.dictionary_words()}
+            if self.stories.is_open:  # the cast's names are never misspelt
+                for character in self.stories.characters():
+                    words.update(
+                        m[0].replace("\u2019", "'").lower() for m in WORD.finditer(character.name)
+                    )
+            self._story_words = words
             self._verdicts.clear()
         return self._story_words
 
@@ -92,6 +98,10 @@ class SpellingService:
         if word[:1].isupper():
             ranked = [w[:1].upper() + w[1:] for w in ranked]
         return ranked
+
+    def refresh(self) -> None:
+        """The story's words changed elsewhere (a character added or renamed)."""
+        self._story_serial = object()
 
     def add_word(self, word: str) -> None:
         """Add a word to the open story's dictionary (kept in the story file)."""

@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.characters.entries_changed.connect(
             lambda: self.feedback.reload(self.editor.chapter_id)
         )
+        self.characters.entries_changed.connect(self._names_changed)
 
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
@@ -180,6 +181,10 @@ class MainWindow(QMainWindow):
             self.feedback_dock.show()
             self.resizeDocks([self.feedback_dock], [460], Qt.Orientation.Horizontal)
         self.feedback_dock.raise_()
+
+    def _names_changed(self) -> None:
+        self.core.spelling.refresh()  # a new character's name is not a spelling mistake
+        self.editor.highlighter.rehighlight()
 
     async def _load_spelling(self) -> None:
         try:

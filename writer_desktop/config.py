@@ -114,6 +114,28 @@ class Settings(BaseSettings):
     backup_keep_days: int = Field(30, ge=0, le=3650)
     backup_interval_minutes: int = Field(10, ge=1, le=1440)
 
+    # The page (ui/chapter_editor.py): how the manuscript looks and behaves as you type.
+    editor_font_family: str = Field("Serif", description="Font of the manuscript page")
+    editor_font_size: int = Field(13, ge=6, le=48, description="Font size in points")
+    editor_column_width: int = Field(
+        70, ge=30, le=200, description="Width of the text column, in characters (centred)"
+    )
+    editor_paragraph_style: Literal["indent", "spaced"] = Field(
+        "indent",
+        description="Paragraphs start with a first-line indent (as in a book) or are "
+        "separated by space (as on the web)",
+    )
+    smart_typography: bool = Field(
+        True, description="Curly quotes and apostrophes, and -- as an em dash, as you type"
+    )
+    spell_check: bool = Field(True, description="Underline misspelt words as you type")
+    show_ai_tint: bool = Field(
+        True, description="Tint text the AI wrote until you edit it (who wrote what)"
+    )
+    color_scheme: Literal["system", "light", "dark"] = Field(
+        "system", description="Light or dark window: follow the system, or always one"
+    )
+
     endpoint_writer_temperature: float = Field(0.8, ge=0.0, le=2.0)
     endpoint_writer_max_tokens: int = Field(2000, ge=1, le=32768)
     endpoint_modify_temperature: float = Field(0.7, ge=0.0, le=2.0)

@@ -36,7 +36,8 @@ def test_continue_streams_into_the_editor_and_undo_removes_it(qtbot, writer_app)
     assert result.completion_tokens > 0 and len(streamed) == result.completion_tokens
     assert text.startswith(OPENING) and len(text) > len(OPENING) + 10
     assert result.text.strip()[:15] in text
-    assert _saved_text(writer_app) == text  # the result is saved
+    assert _saved_text(writer_app) == window.editor.chapter_text()  # the result is saved
+    assert _saved_text(writer_app).startswith(OPENING + "\n\n")  # in a paragraph of its own
     assert writer_app.stories.snapshots(window.editor.chapter_id)[0].content == OPENING
 
     window.editor.undo()  # one step removes the whole insertion
@@ -61,9 +62,8 @@ def test_stop_mid_stream_leaves_a_consistent_chapter(qtbot, writer_app):
 
     assert result.cancelled
     assert 4 <= result.completion_tokens < 300
-    text = window.editor.toPlainText()
     assert not window.editor.isReadOnly() and not writer_app.ai.stop_action.isEnabled()
-    assert _saved_text(writer_app) == text
+    assert _saved_text(writer_app) == window.editor.chapter_text()
     window.editor.undo()
     assert window.editor.toPlainText() == OPENING
     assert writer_app.ai.continue_action.isEnabled()

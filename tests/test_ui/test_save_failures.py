@@ -20,10 +20,10 @@ class DiskFull:
         self.full = True
         real = StoryStore.save_chapter_text
 
-        def save(store, chapter_id, content):
+        def save(store, chapter_id, content, *rest):
             if self.full:
                 raise sqlite3.OperationalError("database or disk is full")
-            return real(store, chapter_id, content)
+            return real(store, chapter_id, content, *rest)
 
         monkeypatch.setattr(StoryStore, "save_chapter_text", save)
 
@@ -58,10 +58,9 @@ def test_failed_save_shows_and_switching_chapter_asks_then_stays(qtbot, two_chap
     disk = DiskFull(monkeypatch)
     qtbot.keyClicks(window.editor, TYPED)
     assert window.saver.save() is False
-    assert (
-        window.saver.unsaved_label.isVisible()
-        and "disk is full" in window.saver.unsaved_label.toolTip()
-    )
+    label = window.saver.unsaved_label
+    assert label.isVisible() and label.text() == "Not saved!"
+    assert "disk is full" in label.toolTip()
 
     answers = Answers(window, monkeypatch, "cancel")
     window.binder.setCurrentRow(1)  # the author clicks the other chapter
@@ -73,7 +72,7 @@ def test_failed_save_shows_and_switching_chapter_asks_then_stays(qtbot, two_chap
     answers.answers = []
     window.binder.setCurrentRow(1)
     assert window.editor.chapter_id != first
-    assert not window.saver.unsaved_label.isVisible()
+    assert window.saver.unsaved_label.text().startswith("Saved ")  # the red state is gone
     assert app.stories.chapter(first).content == TYPED
 
 

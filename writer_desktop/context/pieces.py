@@ -88,7 +88,8 @@ def format_character(c: CharacterContext) -> str:
 
 def format_plot(p: PlotElement) -> str:
     tags = f" [{', '.join(p.tags)}]" if p.tags else ""
-    return as_piece(f"- {p.type}{tags}: {p.content}".replace("\n", " "))
+    title = f" “{p.title}”" if p.title else ""
+    return as_piece(f"- {p.type}{title}{tags}: {p.content}".replace("\n", " "))
 
 
 def build_pieces(
@@ -157,7 +158,7 @@ def build_pieces(
             Piece(
                 layer,
                 section,
-                f"{element.type}: {element.content[:40]}",
+                f"{element.type}: {element.title or element.content[:40]}",
                 format_plot(element),
                 element.priority,
                 "plot",

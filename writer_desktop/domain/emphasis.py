@@ -161,3 +161,64 @@ def join_marked(pieces: list[tuple[str, bool, bool]]) -> str:
         else:
             merged.append([text, italic, bold])
     return "".join(mark(t, i, b) for t, i, b in merged)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("*", "\\*")
+
+
+def mark_paragraph(pieces: list[tuple[str, bool, bool]]) -> str:
+    """One paragraph as stored text from (text, italic, bold) pieces, such that
+    parse_runs gives the same runs back: asterisks the author typed are escaped only
+    when they would otherwise read as emphasis (`2 * 3` and `* * *` stay as typed)."""
+    marked = join_marked(pieces)
+    if "*" not in marked:
+        return marked
+    wanted = [(t, i, b) for t, i, b in _merged(pieces)]
+    if [(r.text, r.italic, r.bold) for r in parse_runs(marked)] == wanted:
+        return marked
+    return join_marked([(_escaped(t), i, b) for t, i, b in pieces])
+
+
+def _merged(pieces: list[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool]]:
+    """Pieces as parse_runs reports them: same-emphasis neighbours joined, and emphasis
+    on whitespace alone (which no marker can carry) read as plain."""
+    out: list[list] = []
+    for text, italic, bold in pieces:
+        if not text:
+            continue
+        if not text.strip():
+            italic = bold = False
+        if out and out[-1][1:] == [italic, bold]:
+            out[-1][0] += text
+        else:
+            out.append([text, italic, bold])
+    # Spaces at the edges of an emphasised piece are written outside its markers.
+    result: list[tuple[str, bool, bool]] = []
+    for text, italic, bold in out:
+        if italic or bold:
+            lead = text[: len(text) - len(text.lstrip())]
+            trail = text[len(text.rstrip()) :]
+            parts = [(lead, False, False), (text.strip(), italic, bold), (trail, False, False)]
+        else:
+            parts = [(text, False, False)]
+        for part in parts:
+            if not part[0]:
+                continue
+            if result and result[-1][1:] == part[1:]:
+                result[-1] = (result[-1][0] + part[0], part[1], part[2])
+            else:
+                result.append(part)
+    return result
+
+
+def chapter_paragraphs(text: str) -> list[str]:
+    """A chapter's stored text as its paragraphs: blank-line separated, exactly (joining
+    them with a blank line gives the text back)."""
+    return text.replace("\r\n", "\n").split("\n\n")
+
+
+def document_text(text: str) -> str:
+    """The chapter as the editor's document reads it (and as AI ranges count it): one
+    line per paragraph, markers removed."""
+    return "\n".join(strip_emphasis(p) for p in chapter_paragraphs(text))

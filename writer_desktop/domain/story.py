@@ -44,6 +44,9 @@ class Chapter(_Model):
     updated_at: datetime | None = None
     # When the chapter was moved to the trash; None for a chapter in the story.
     deleted_at: datetime | None = None
+    # The stretches the AI wrote and the author has not edited since: (start, end)
+    # positions in the chapter's document text (emphasis.document_text).
+    ai_ranges: list[tuple[int, int]] = []
 
     @property
     def words(self) -> int:
@@ -63,6 +66,7 @@ class Character(_Model):
 class PlotElement(_Model):
     id: int | None = None
     type: PlotType = "scene"
+    title: str = ""
     content: str = ""
     priority: Priority = "medium"
     tags: list[str] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from writer_desktop.manuscripts.chapters import (
     ImportedChapter,
     SplitRule,
     choose_rule,
+    manuscript_title,
     split_chapters,
     split_options,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "choose_rule",
     "decode_text",
     "export_manuscript",
+    "manuscript_title",
     "parse_runs",
     "read_manuscript",
     "split_chapters",

@@ -249,6 +249,26 @@ def demote_title(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+def manuscript_title(blocks: list[Block]) -> str | None:
+    """The book's own title, when the manuscript says it: a Title-styled heading, the
+    heading a byline follows, or a first heading above all the others (`# Book` over
+    `## Chapter` headings). None when it does not say."""
+    head = blocks[:20]
+    for block in head:
+        if block.kind == "heading" and block.level == 0:
+            return _plain(block.text) or None
+    for index, block in enumerate(head):
+        following = next((b for b in blocks[index + 1 : index + 4] if b.kind != "break"), None)
+        if block.kind == "heading" and following is not None and is_byline(following):
+            return _plain(block.text) or None
+    headings = [b for b in blocks if b.kind == "heading"]
+    if len(headings) > 1 and blocks[0] is headings[0]:
+        top = headings[0].level
+        if all(b.level > top for b in headings[1:]):
+            return _plain(headings[0].text) or None
+    return None
+
+
 def is_byline(block: Block) -> bool:
     """ "by Jane Austen" under the title: never a chapter."""
     return len(block.text) <= 80 and bool(_BYLINE.fullmatch(_plain(block.text)))

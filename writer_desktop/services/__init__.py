@@ -34,6 +34,7 @@ from writer_desktop.services.jobs import EngineService, Generation, JobService, 
 from writer_desktop.services.manuscript_service import ImportPreview, ManuscriptService
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.services.recovery import RecoveredText, RecoveryService
+from writer_desktop.services.spelling import SpellingService
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService, StorySession
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "StoryLockedError",
     "StoryService",
     "StorySession",
+    "SpellingService",
     "blocking_runner",
     "build_core",
     "content_hash",

@@ -22,6 +22,7 @@ from writer_desktop.services.jobs import EngineService, JobService
 from writer_desktop.services.manuscript_service import ManuscriptService
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.services.recovery import RecoveryService
+from writer_desktop.services.spelling import SpellingService
 from writer_desktop.services.story_service import StoryService
 
 ModelListener = Callable[[str, str], None]
@@ -62,6 +63,7 @@ class Core:
     manuscripts: ManuscriptService
     recovery: RecoveryService
     backups: BackupService
+    spelling: SpellingService
     started: bool = field(default=False, init=False)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -120,4 +122,5 @@ def build_core(
         manuscripts=ManuscriptService(stories, backups),
         recovery=RecoveryService(paths.data_dir / "recovery", stories),
         backups=backups,
+        spelling=SpellingService(stories),
     )

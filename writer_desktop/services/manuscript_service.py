@@ -19,6 +19,7 @@ from writer_desktop.manuscripts import (
     SplitRule,
     choose_rule,
     export_manuscript,
+    manuscript_title,
     split_chapters,
     split_options,
 )
@@ -36,6 +37,7 @@ class ImportPreview:
     chapters: list[ImportedChapter]
     blocks: list[Block] = field(default_factory=list)
     rule: SplitRule = AUTO
+    title: str = ""  # the book's title as the manuscript gives it, else the file's name
 
     @property
     def words(self) -> int:
@@ -60,7 +62,8 @@ class ManuscriptService:
         chapters = split_chapters(blocks, path.stem, rule)
         if not chapters:
             raise ManuscriptError(f"{path.name} holds no text to import.")
-        return ImportPreview(path, chapters, blocks, rule)
+        title = manuscript_title(blocks) or path.stem
+        return ImportPreview(path, chapters, blocks, rule, title)
 
     async def preview(self, path: Path) -> ImportPreview:
         """read() without blocking the caller's loop; cancelling the awaiting task kills

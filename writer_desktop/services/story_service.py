@@ -22,6 +22,7 @@ from writer_desktop.domain import (
     Story,
     word_count,
 )
+from writer_desktop.domain.authorship import disclosure_report
 from writer_desktop.services.errors import SaveFailedError, StoryChangedError
 from writer_desktop.services.events import Listeners
 from writer_desktop.services.recent import RecentFiles
@@ -207,9 +208,13 @@ class StoryService:
             self._words[chapter.id] = chapter.words
         return added
 
-    def save_chapter_text(self, chapter_id: int, text: str) -> None:
+    def save_chapter_text(
+        self, chapter_id: int, text: str, ai_ranges: list[tuple[int, int]] | None = None
+    ) -> None:
+        """Save a chapter's text; `ai_ranges`, when given, replaces the record of where
+        the AI wrote in it (positions in emphasis.document_text of the text)."""
         with self._writing("the chapter") as store:
-            store.save_chapter_text(chapter_id, text)
+            store.save_chapter_text(chapter_id, text, ai_ranges)
         self._words[chapter_id] = word_count(text)
 
     def set_outline(self, chapter_id: int, outline: str) -> None:
@@ -321,3 +326,19 @@ class StoryService:
     def save_summary(self, kind: str, content_hash: str, summary: str, model: str) -> None:
         with self._writing("the summary") as store:
             store.save_summary(kind, content_hash, summary, model)
+
+    # -- spelling --------------------------------------------------------------------------
+
+    def dictionary_words(self) -> set[str]:
+        """Words the author added to the open story's spelling dictionary."""
+        return set(self._open_store.dictionary_words()) if self.is_open else set()
+
+    def add_dictionary_word(self, word: str) -> None:
+        """Teach the open story's spelling dictionary a word."""
+        with self._writing("the dictionary word") as store:
+            store.add_dictionary_word(word)
+
+    def disclosure_report(self) -> str:
+        """Markdown listing, chapter by chapter, the text the AI wrote and the author has
+        not edited since."""
+        return disclosure_report(self.title(), self.chapters())

@@ -48,6 +48,7 @@ def to_plot_element(row: PlotElementRow) -> PlotElement:
     return PlotElement(
         id=row.id,
         type=row.type,  # type: ignore[arg-type]
+        title=row.title or "",
         content=row.content,
         priority=row.priority,  # type: ignore[arg-type]
         tags=list(row.tags or []),

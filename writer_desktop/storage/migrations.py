@@ -96,6 +96,16 @@ MIGRATIONS: dict[int, str] = {
         ALTER TABLE chapters ADD COLUMN deleted_at DATETIME;
         CREATE INDEX ix_chapters_deleted ON chapters (deleted_at);
     """,
+    # 6: who wrote what (the stretches of a chapter the AI wrote and the author has not
+    # edited since, as [start, end] positions in its paragraph text), the words the
+    # author added to the spelling dictionary of this story, and titled plot elements.
+    6: """
+        ALTER TABLE chapters ADD COLUMN ai_ranges JSON NOT NULL DEFAULT '[]';
+        ALTER TABLE plot_elements ADD COLUMN title VARCHAR NOT NULL DEFAULT '';
+        CREATE TABLE dictionary_words (
+            word VARCHAR PRIMARY KEY
+        );
+    """,
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -36,6 +36,8 @@ class ChapterRow(Base):
     updated_at: Mapped[datetime] = mapped_column()
     # Set while the chapter is in the trash (schema 5).
     deleted_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    # [[start, end], ...] the AI wrote, in the chapter's document positions (schema 6).
+    ai_ranges: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
 
 
 class CharacterRow(Base):
@@ -61,6 +63,7 @@ class PlotElementRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     type: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String, default="")  # schema 6
     content: Mapped[str] = mapped_column(Text, default="")
     priority: Mapped[str] = mapped_column(String, default="medium")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -118,3 +121,11 @@ class ChatMessageRow(Base):
     role: Mapped[str] = mapped_column(String)
     content: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
+
+
+class DictionaryWordRow(Base):
+    """A word the author added to this story's spelling dictionary (schema 6)."""
+
+    __tablename__ = "dictionary_words"
+
+    word: Mapped[str] = mapped_column(String, primary_key=True)

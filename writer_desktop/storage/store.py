@@ -63,6 +63,7 @@ from writer_desktop.storage.orm import (
     ChapterRow,
     CharacterRow,
     ChatMessageRow,
+    DictionaryWordRow,
     FeedbackRow,
     PlotElementRow,
     SnapshotRow,
@@ -323,9 +324,15 @@ class StoryStore:
             self._touch(session)
             return to_chapter(row)
 
-    def save_chapter_text(self, chapter_id: int, content: str) -> None:
-        """Save a chapter's text; RowMissingError when the chapter is gone or in the trash."""
-        self._change_chapter(chapter_id, content=content, updated_at=utc_now())
+    def save_chapter_text(
+        self, chapter_id: int, content: str, ai_ranges: list[tuple[int, int]] | None = None
+    ) -> None:
+        """Save a chapter's text (and, when given, where the AI wrote in it);
+        RowMissingError when the chapter is gone or in the trash."""
+        values: dict = {"content": content, "updated_at": utc_now()}
+        if ai_ranges is not None:
+            values["ai_ranges"] = [[start, end] for start, end in ai_ranges]
+        self._change_chapter(chapter_id, **values)
 
     def add_chapters(self, chapters: list[tuple[str, str]]) -> list[Chapter]:
         """Append several chapters in one transaction: all of them, or none."""
@@ -597,3 +604,16 @@ class StoryStore:
                     created_at=utc_now(),
                 )
             )
+
+    # -- spelling --------------------------------------------------------------------------
+
+    def dictionary_words(self) -> list[str]:
+        """The words the author added to this story's spelling dictionary."""
+        with self._session() as session:
+            return list(session.scalars(select(DictionaryWordRow.word)))
+
+    def add_dictionary_word(self, word: str) -> None:
+        """Add a word to this story's spelling dictionary (once)."""
+        with self._session(write=True) as session:
+            if session.get(DictionaryWordRow, word) is None:
+                session.add(DictionaryWordRow(word=word))

@@ -43,9 +43,7 @@ class AgentCommands(QObject):
         self.ai = ai
         self.window = window
         self.dialog: ModifyDialog | ProposalDialog | None = None
-        self.review_action = self._action(
-            self.tr("&Review chapter"), "Ctrl+Shift+R", lambda: self.window.feedback.review()
-        )
+        self.review_action = self._action(self.tr("&Review chapter"), "Ctrl+Shift+R", self.review)
         self.outline_action = self._action(
             self.tr("Generate chapter &outlines…"), None, lambda: self.ask_outlines()
         )
@@ -55,6 +53,11 @@ class AgentCommands(QObject):
         self.bio_action = self._action(
             self.tr("Regenerate character &bio"), None, lambda: self.regenerate_bio()
         )
+
+    def review(self) -> None:
+        """Run the reviewers, with their panes in view."""
+        self.window.show_feedback()
+        self.window.feedback.review()
 
     def _action(self, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self.window)

@@ -211,7 +211,7 @@ class AiActions(QObject):
         assert chapter_id is not None
         if not self.window.saver.save():
             return None
-        text = editor.toPlainText()
+        text = editor.chapter_text()
         return self._stream_into_editor(
             self.agents.continue_chapter(chapter_id, text, max_tokens),
             lambda _run: editor.begin_ai_insertion(),
@@ -249,7 +249,7 @@ class AiActions(QObject):
             self.window.statusBar().showMessage(self.tr("Select the passage to flesh out."), 5000)
             return None
         start, end = cursor.selectionStart(), cursor.selectionEnd()
-        passage = cursor.selectedText().replace("\u2029", "\n")
+        passage = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
         chapter_id = editor.chapter_id
         assert chapter_id is not None
         if not self.window.saver.save():

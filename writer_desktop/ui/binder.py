@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from writer_desktop.domain import Chapter
 from writer_desktop.services import SUPPORTED
@@ -17,6 +26,37 @@ def manuscript_files(urls) -> list[Path]:
 
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+WORDS_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _WordsDelegate(QStyledItemDelegate):
+    """Each chapter's word count, small and grey, at the right of its title."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        words = index.data(WORDS_ROLE)
+        count = f"{words:,}" if isinstance(words, int) else ""
+        width = option.fontMetrics.horizontalAdvance(count) + 8 if count else 0
+        full = QStyleOptionViewItem(option)
+        self.initStyleOption(full, index)
+        style = full.widget.style() if full.widget is not None else None
+        if style is not None:  # the row's background (selection) under the count too
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, full, painter, full.widget
+            )
+        shrunk = QStyleOptionViewItem(option)
+        shrunk.rect = option.rect.adjusted(0, 0, -width, 0)
+        super().paint(painter, shrunk, index)
+        if not count:
+            return
+        selected = option.state & QStyle.StateFlag.State_Selected
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.save()
+        painter.setPen(option.palette.color(role))
+        box = QRect(option.rect.right() - width, option.rect.top(), width - 4, option.rect.height())
+        painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, count)
+        painter.restore()
 
 
 class Binder(QListWidget):
@@ -39,6 +79,9 @@ class Binder(QListWidget):
         self.itemChanged.connect(self._on_item_changed)
         self.model().rowsMoved.connect(self._on_rows_moved)
         self._loading = False
+        self.setItemDelegate(_WordsDelegate(self))
+        # The chapter actions (add, rename, snapshot, move to trash…) on right-click.
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def set_chapters(self, chapters: list[Chapter], current_id: int | None = None) -> None:
         self._loading = True
@@ -81,6 +124,17 @@ class Binder(QListWidget):
         item = self.currentItem()
         return item.data(ID_ROLE) if item is not None else None
 
+    def set_words(self, chapter_id: int, words: int) -> None:
+        """Show a chapter's live word count."""
+        for row in range(self.count()):
+            item = self.item(row)
+            if item.data(ID_ROLE) == chapter_id:
+                if item.data(WORDS_ROLE) != words:
+                    self._loading = True  # not a rename
+                    item.setData(WORDS_ROLE, words)
+                    self._loading = False
+                return
+
     def chapter_ids(self) -> list[int]:
         return [self.item(row).data(ID_ROLE) for row in range(self.count())]
 
@@ -115,6 +169,7 @@ class Binder(QListWidget):
     def _append(self, chapter: Chapter) -> None:
         item = QListWidgetItem(chapter.title)
         item.setData(ID_ROLE, chapter.id)
+        item.setData(WORDS_ROLE, chapter.words)
         if chapter.outline and not chapter.content.strip():
             # Outline-only: planned, not yet written.
             font = item.font()

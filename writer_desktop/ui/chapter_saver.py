@@ -1,16 +1,17 @@
 """ChapterSaver: the editor's text on its way to the story file. Autosave (never older than
-AUTOSAVE_MAX_LATENCY_S), the "Not saved!" indicator, the question before anything drops
-unsaved text, snapshots, automatic backups, the WAL folded in when the author pauses, and
-the rescue when the app crashes."""
+AUTOSAVE_MAX_LATENCY_S), the "Saved 10:42" / "Not saved!" indicator, the question before
+anything drops unsaved text, snapshots, automatic backups, the WAL folded in when the
+author pauses, and the rescue when the app crashes."""
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QInputDialog, QLabel
 
 from writer_desktop.services import StoryFileError
 from writer_desktop.ui.tasks import spawn
@@ -41,10 +42,10 @@ class ChapterSaver(QObject):
         self.loaded_words = 0
         settings = window.settings
 
+        # One label, two states: "Saved 10:42" (quiet) or "Not saved!" (red, with why).
         self.unsaved_label = QLabel()
         self.unsaved_label.setObjectName("unsaved-indicator")
-        self.unsaved_label.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.unsaved_label.hide()
+        self.saved_at: datetime | None = None
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(settings.autosave_delay_ms)
@@ -79,6 +80,7 @@ class ChapterSaver(QObject):
         self._autosave.stop()
         self.dirty_since = None
         self.loaded_words = self.editor.words()
+        self._show_state()
 
     def save(self) -> bool:
         """Save the editor's text if it changed. False when the save failed: the text is
@@ -88,26 +90,77 @@ class ChapterSaver(QObject):
         if chapter_id is None or self.dirty_since is None or not self.stories.is_open:
             return True
         try:
-            self.stories.save_chapter_text(chapter_id, self.editor.toPlainText())
+            self.stories.save_chapter_text(
+                chapter_id, self.editor.chapter_text(), self.editor.ai_ranges()
+            )
         except Exception as exc:  # a full disk, a vanished file or row: keep the text, say so
             log.exception("save failed")
             self.error = str(exc) or type(exc).__name__
-            self.unsaved_label.setText(self.tr("Not saved!"))
-            self.unsaved_label.setToolTip(
-                self.tr("The chapter could not be saved: {0}").format(self.error)
-            )
-            self.unsaved_label.show()
+            self._show_state()
             self.window.statusBar().showMessage(self.error)
             self._autosave.start(max(self.window.settings.autosave_delay_ms, 2000))
             return False
         self.dirty_since = None
         self._idle.start()
+        self.saved_at = datetime.now()
         if self.error is not None:
             self.error = None
-            self.unsaved_label.hide()
             self.window.statusBar().showMessage(self.tr("Saved."), 4000)
+        self._show_state()
         self.window.chapter_saved.emit(chapter_id)
         return True
+
+    def save_now(self) -> bool:
+        """Ctrl+S: save (and fold the journal into the story file) now, and say so."""
+        if self.editor.chapter_id is not None and self.dirty_since is None:
+            self.dirty_since = time.monotonic()  # write even an unchanged chapter: a real save
+        if not self.save():
+            return False
+        if self.stories.is_open:
+            self.stories.checkpoint()
+            self.saved_at = self.saved_at or datetime.now()
+            self._show_state()
+            self.window.statusBar().showMessage(
+                self.tr("Saved {0}.").format(self.saved_at.strftime("%H:%M:%S")), 4000
+            )
+        return True
+
+    def _show_state(self) -> None:
+        label = self.unsaved_label
+        if self.error is not None:
+            label.setText(self.tr("Not saved!"))
+            label.setStyleSheet(
+                "color: white; background: #b00020; font-weight: bold; padding: 1px 6px;"
+            )
+            label.setToolTip(self.tr("The chapter could not be saved: {0}").format(self.error))
+        elif self.saved_at is not None and self.stories.is_open:
+            label.setText(self.tr("Saved {0}").format(self.saved_at.strftime("%H:%M")))
+            label.setStyleSheet("color: palette(placeholder-text);")
+            label.setToolTip(
+                self.tr("Every change reaches the story file within a second; last at {0}.").format(
+                    self.saved_at.strftime("%H:%M:%S")
+                )
+            )
+        else:
+            label.setText("")
+            label.setToolTip("")
+        label.setVisible(bool(label.text()))
+
+    def ask_snapshot(self) -> None:
+        """Chapter > Take snapshot…: keep this version under a name the author gives."""
+        if self.editor.chapter_id is None:
+            return
+        stamp = datetime.now().strftime("%d %b %H:%M")
+        name, ok = QInputDialog.getText(
+            self.window,
+            self.tr("Take snapshot"),
+            self.tr("Name of this version (Chapter > History… shows it):"),
+            text=self.tr("My snapshot, {0}").format(stamp),
+        )
+        if ok and self.keep_snapshot(name.strip() or stamp):
+            self.window.statusBar().showMessage(
+                self.tr("Snapshot “{0}” kept.").format(name.strip() or stamp), 6000
+            )
 
     def can_drop(self, doing: str) -> bool:
         """Before anything that would take the chapter out of the editor (another chapter,
@@ -119,7 +172,7 @@ class ChapterSaver(QObject):
             if choice == "retry":
                 continue
             if choice == "copy":
-                if not dialogs.save_text_copy(self._title(), self.editor.toPlainText()):
+                if not dialogs.save_text_copy(self._title(), self.editor.chapter_text()):
                     continue
             elif choice != "discard":
                 return False
@@ -131,22 +184,24 @@ class ChapterSaver(QObject):
         self._autosave.stop()
         self.dirty_since = None
         self.error = None
-        self.unsaved_label.hide()
+        self._show_state()
 
     def leaving_chapter(self) -> None:
         """A chapter that changed by many words keeps a snapshot as the author leaves it."""
         if abs(self.editor.words() - self.loaded_words) >= SNAPSHOT_CHANGED_WORDS:
             self.keep_snapshot(self.tr("after much writing"))
 
-    def keep_snapshot(self, reason: str) -> None:
+    def keep_snapshot(self, reason: str) -> bool:
         """A snapshot of the chapter as the editor has it (saved first)."""
         chapter_id = self.editor.chapter_id
         if chapter_id is None or self.stories.read_only or not self.save():
-            return
+            return False
         try:
-            self.stories.snapshot_chapter(chapter_id, self.editor.toPlainText(), reason)
+            self.stories.snapshot_chapter(chapter_id, self.editor.chapter_text(), reason)
         except StoryFileError as exc:
             self.window.statusBar().showMessage(self.tr("No snapshot kept: {0}").format(exc), 8000)
+            return False
+        return True
 
     def back_up(self) -> None:
         """The timer's automatic backup, off the GUI thread; a failure is shown, not fatal."""
@@ -173,7 +228,7 @@ class ChapterSaver(QObject):
         if self.save():
             return self.tr("Your story is saved.")
         title = self._title()
-        kept = self.window.core.recovery.keep(self.stories.path, title, self.editor.toPlainText())
+        kept = self.window.core.recovery.keep(self.stories.path, title, self.editor.chapter_text())
         return self.tr(
             "The chapter “{0}” could not be saved to the story; its text is kept in {1} "
             "and will be offered back at the next start."

@@ -6,16 +6,19 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from writer_desktop.resources import resource
 from writer_desktop.services import Core, StoryFileError, StoryLockedError
@@ -32,8 +35,10 @@ from writer_desktop.ui.feedback_panes import FeedbackPanes
 from writer_desktop.ui.find_bar import FindBar
 from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_paths
 from writer_desktop.ui.menus import MainMenus
+from writer_desktop.ui.page_view import PageView
 from writer_desktop.ui.plot_panel import PlotPanel
 from writer_desktop.ui.story_dialogs import StoryDialogs
+from writer_desktop.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.editor = ChapterEditor()
+        self.editor.configure(self.settings, core.spelling)
         self.find_bar = FindBar(self.editor)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -90,19 +96,33 @@ class MainWindow(QMainWindow):
         self.commands = AgentCommands(self.ai, self)
         self.feedback = FeedbackPanes(self.ai, self)
         self.feedback_dock = self._dock("feedback", self.tr("Feedback"), self.feedback)
-        # Side docks run the full height; the feedback panes sit under the editor only.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.feedback_dock)
         self.chat = ChatPane(self.ai, self)
         self.chat_dock = self._dock("chat", self.tr("Chat"), self.chat)
         self.tabifyDockWidget(self.budget_dock, self.chat_dock)
         self.archive = ArchivePanel(core.archive, self)
         self.archive_dock = self._dock("archive", self.tr("Archive"), self.archive)
         self.tabifyDockWidget(self.chat_dock, self.archive_dock)
+        self.tabifyDockWidget(self.archive_dock, self.feedback_dock)
+        # The page gets most of the window: the side panes start narrow, the feedback
+        # opens when a review runs; the author's own layout is remembered (window.ini).
+        self.feedback_dock.hide()
+        self.resizeDocks(
+            [self.binder_dock, self.characters_dock], [200, 300], Qt.Orientation.Horizontal
+        )
         self.characters_dock.raise_()
         self.dialogs = StoryDialogs(self)
+        self.page = PageView(self)
         self.menus = MainMenus(self)
+        self.leave_focus_action = QAction(self.tr("Leave focus mode"), self)
+        self.leave_focus_action.setShortcut(QKeySequence("Esc"))
+        self.leave_focus_action.triggered.connect(lambda: self.page.set_focus_mode(False))
+        self.leave_focus_action.setEnabled(False)
+        self.page.focus_changed.connect(self.leave_focus_action.setEnabled)
+        self.addAction(self.leave_focus_action)
+        self.editor.typing_refused.connect(self.say)
+        spawn(self._load_spelling())
 
         self.ai.state_changed.connect(self._on_ai_state_changed)
         self.ai.prompt_assembled.connect(self.budget.show_report)
@@ -111,6 +131,7 @@ class MainWindow(QMainWindow):
         self.characters.entries_changed.connect(
             lambda: self.feedback.reload(self.editor.chapter_id)
         )
+        self.characters.entries_changed.connect(self._names_changed)
 
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
@@ -142,6 +163,37 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
+
+    def say(self, message: str) -> None:
+        """A short message where the author looks: the status bar, or beside the cursor in
+        focus mode (where the status bar is hidden)."""
+        self.statusBar().showMessage(message, 6000)
+        if self.page.focused:
+            corner = self.editor.cursorRect().bottomLeft()
+            QToolTip.showText(self.editor.viewport().mapToGlobal(corner), message, self.editor)
+
+    def toolbars(self) -> list[QToolBar]:
+        return self.findChildren(QToolBar)
+
+    def show_feedback(self) -> None:
+        """The feedback panes come into view when a review starts."""
+        if not self.feedback_dock.isVisible() and not self.page.focused:
+            self.feedback_dock.show()
+            self.resizeDocks([self.feedback_dock], [460], Qt.Orientation.Horizontal)
+        self.feedback_dock.raise_()
+
+    def _names_changed(self) -> None:
+        self.core.spelling.refresh()  # a new character's name is not a spelling mistake
+        self.editor.highlighter.rehighlight()
+
+    async def _load_spelling(self) -> None:
+        try:
+            await self.core.spelling.load()
+        except Exception:  # no word list: the page simply has no red underlines
+            log.exception("spell check unavailable")
+            return
+        if isValid(self.editor.highlighter):  # the window may be gone by now
+            self.editor.highlighter.rehighlight()
 
     def docks(self) -> list[QDockWidget]:
         return [
@@ -227,6 +279,7 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
             self.ai.refresh()
             return
+        self.editor.setPlaceholderText(self.tr("Write here…"))  # no "New story" hint now
         suffix = self.tr(" (read-only)") if read_only else ""
         self.setWindowTitle(f"{self.stories.title()}{suffix} — Writer Assistant")
         # Chapter ids restart in every file: forget the shown chapter before selecting one.
@@ -256,18 +309,23 @@ class MainWindow(QMainWindow):
         if shown is not None:
             self.saver.leaving_chapter()
         chapter = self.stories.chapter(chapter_id)
-        self.editor.load_chapter(chapter_id, chapter.content)
+        self.editor.load_chapter(chapter_id, chapter.content, chapter.ai_ranges)
         self.saver.loaded()
-        self.editor.setPlaceholderText(
-            self.tr("Outline: {0}\n\nWrite here, or use AI > Generate chapter.").format(
-                chapter.outline
-            )
-            if chapter.outline
-            else self.tr("Write here…")
-        )
+        self.show_outline(chapter.outline)
         self.refresh_counts()
         self.ai.refresh()
         self.feedback.reload(chapter_id)
+
+    def show_outline(self, outline: str) -> None:
+        """An outline-only chapter shows its outline on the empty page."""
+        self.editor.setPlaceholderText(
+            self.tr(
+                "Outline: {0}\n\nWrite here, or use AI > Generate chapter. "
+                "Chapter > Edit outline… changes the outline."
+            ).format(outline)
+            if outline
+            else self.tr("Write here…")
+        )
 
     def add_chapter(self) -> None:
         if not self.stories.is_open:
@@ -393,6 +451,7 @@ class MainWindow(QMainWindow):
         if self.editor.chapter_id is not None:
             chapter_words = self.editor.words()
             self.stories.note_chapter_words(self.editor.chapter_id, chapter_words)
+            self.binder.set_words(self.editor.chapter_id, chapter_words)
         else:
             chapter_words = 0
         self.words_label.setText(
@@ -432,6 +491,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        zoom = self._window_state.value("zoom")
+        if zoom is not None and str(zoom).isdigit():
+            self.editor.set_zoom(int(zoom))
 
     def show_error(self, title: str, message: str) -> None:
         log.warning("%s: %s", title, message)
@@ -441,11 +503,13 @@ class MainWindow(QMainWindow):
         if not self.saver.can_drop(self.tr("quit")):
             event.ignore()
             return
+        self.page.set_focus_mode(False)  # the layout kept is the author's, not focus mode's
         self.ai.abandon()
         self.saver.save()
         self.characters.save_current()
         self.plot.save_current()
         self._window_state.setValue("geometry", self.saveGeometry())
         self._window_state.setValue("state", self.saveState())
+        self._window_state.setValue("zoom", self.editor.zoom)
         self._window_state.sync()
         super().closeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ class ManuscriptActions(QObject):
         self.dialog: ImportDialog | None = None
         self.progress: QProgressDialog | None = None
         self.import_action = QAction(self.tr("&Import manuscript…"), window)
-        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))  # Ctrl+I is italic
         self.import_action.triggered.connect(self.ask_import)
         self.export_story_action = QAction(self.tr("&Export story…"), window)
         self.export_story_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -144,7 +145,8 @@ class ManuscriptActions(QObject):
                 window.refresh_counts()
             else:
                 if new_story_path is None:
-                    suggested = preview.path.with_suffix(".wstory")
+                    safe = re.sub(r'[\\/:*?"<>|]+', " ", preview.title).strip() or "Story"
+                    suggested = preview.path.with_name(f"{safe}.wstory")
                     chosen, _ = QFileDialog.getSaveFileName(
                         window,
                         self.tr("Save the new story as"),
@@ -154,7 +156,7 @@ class ManuscriptActions(QObject):
                     if not chosen:
                         return False
                     new_story_path = Path(chosen)
-                self.service.import_as_new_story(chapters, new_story_path, preview.path.stem)
+                self.service.import_as_new_story(chapters, new_story_path, preview.title)
                 window.reload_story()
         except (StoryFileError, OSError) as exc:
             QMessageBox.warning(window, self.tr("Cannot import"), str(exc))
@@ -169,20 +171,41 @@ class ManuscriptActions(QObject):
 
     # -- export ----------------------------------------------------------------------------
 
-    def ask_export(self, chapter: bool) -> None:
+    def ask_export(self, chapter: bool) -> QFileDialog | None:
+        """Ask where to export; the proposed name follows the chosen format."""
         window = self.window
         if not window.stories.is_open:
-            return
+            return None
         name = (
             window.binder.currentItem().text()
             if chapter and window.binder.currentItem()
             else window.stories.title()
         )
-        path, _ = QFileDialog.getSaveFileName(
-            window, self.tr("Export"), str(Path.home() / f"{name}.docx"), EXPORT_FILTER
-        )
-        if path:
-            self.export(Path(path), chapter)
+        filters = EXPORT_FILTER.split(";;")
+        suffixes = list(EXPORT_FORMATS)
+        dialog = QFileDialog(window, self.tr("Export"), str(Path.home()), EXPORT_FILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        word = suffixes.index(".docx")
+        dialog.selectNameFilter(filters[word])
+        dialog.selectFile(f"{name}.docx")
+        dialog.setDefaultSuffix("docx")
+
+        def follow(chosen: str) -> None:
+            suffix = suffixes[filters.index(chosen)] if chosen in filters else ".docx"
+            dialog.setDefaultSuffix(suffix.lstrip("."))
+            typed = dialog.selectedFiles()[0] if dialog.selectedFiles() else name
+            dialog.selectFile(Path(typed).with_suffix(suffix).name)
+
+        def chosen() -> None:
+            files = dialog.selectedFiles()
+            if files:
+                self.export(Path(files[0]), chapter)
+
+        dialog.filterSelected.connect(follow)
+        dialog.accepted.connect(chosen)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
     def export(self, path: Path, chapter: bool = False) -> Path | None:
         window = self.window

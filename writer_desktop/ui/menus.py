@@ -32,7 +32,7 @@ class MainMenus(QObject):
             self.tr("Save &As…"), dialogs.save_as, QKeySequence.StandardKey.SaveAs
         )
         self.save_action = self._action(
-            self.tr("&Save"), window.saver.save, QKeySequence.StandardKey.Save
+            self.tr("&Save"), window.saver.save_now, QKeySequence.StandardKey.Save
         )
         self.close_action = self._action(
             self.tr("&Close story"), window.close_story, QKeySequence.StandardKey.Close
@@ -53,6 +53,13 @@ class MainMenus(QObject):
         file_menu.addSeparator()
         manuscripts = window.manuscripts
         file_menu.addActions([manuscripts.import_action, manuscripts.export_story_action])
+        self.disclosure_action = self._action(
+            self.tr("&Who wrote what…"), dialogs.disclosure_report
+        )
+        self.disclosure_action.setToolTip(
+            self.tr("The passages the AI wrote and you have not edited, chapter by chapter")
+        )
+        file_menu.addAction(self.disclosure_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -77,6 +84,8 @@ class MainMenus(QObject):
         )
         edit_menu.addActions([find, replace])
 
+        format_menu = bar.addMenu(self.tr("F&ormat"))
+
         chapter_menu = bar.addMenu(self.tr("&Chapter"))
         self.add_chapter_action = self._action(
             self.tr("&Add chapter"), window.add_chapter, "Ctrl+Shift+N"
@@ -85,7 +94,7 @@ class MainMenus(QObject):
             self.tr("&Rename chapter…"), window.rename_chapter, "F2"
         )
         self.delete_chapter_action = self._action(
-            self.tr("&Delete chapter…"), window.delete_chapter
+            self.tr("&Move chapter to trash…"), window.delete_chapter
         )
         self.undo_delete_action = self._action(
             self.tr("&Undo delete chapter"), window.undo_delete_chapter
@@ -105,8 +114,27 @@ class MainMenus(QObject):
         self.history_action = self._action(
             self.tr("&History…"), dialogs.chapter_history, "Ctrl+Shift+H"
         )
-        chapter_menu.addAction(self.history_action)
+        self.snapshot_action = self._action(
+            self.tr("Take &snapshot…"), window.saver.ask_snapshot, "Ctrl+Alt+S"
+        )
+        self.snapshot_action.setToolTip(
+            self.tr("Keep this version of the chapter under a name (Chapter > History…)")
+        )
+        chapter_menu.addActions([self.snapshot_action, self.history_action])
         chapter_menu.addAction(manuscripts.export_chapter_action)
+        self.outline_action = self._action(self.tr("Edit &outline…"), dialogs.edit_outline)
+        chapter_menu.addAction(self.outline_action)
+        window.binder.addActions(
+            [
+                self.add_chapter_action,
+                self.rename_chapter_action,
+                self.outline_action,
+                self.snapshot_action,
+                self.history_action,
+                manuscripts.export_chapter_action,
+                self.delete_chapter_action,
+            ]
+        )
 
         ai_menu = bar.addMenu(self.tr("&AI"))
         ai_menu.addActions(window.ai.actions())
@@ -114,8 +142,11 @@ class MainMenus(QObject):
         ai_menu.addActions(window.commands.actions())
 
         view_menu = bar.addMenu(self.tr("&View"))
+        window.page.fill_menus(format_menu, view_menu)
         for dock in window.docks():
             view_menu.addAction(dock.toggleViewAction())
+        # Shortcuts that must work in focus mode, where the menu bar is hidden.
+        window.addActions(format_menu.actions() + view_menu.actions() + [self.save_action])
 
         toolbar = window.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
@@ -142,6 +173,9 @@ class MainMenus(QObject):
             self.rename_chapter_action,
             self.delete_chapter_action,
             self.trash_action,
+            self.snapshot_action,
+            self.disclosure_action,
+            self.outline_action,
         ]
 
     def writing_actions(self) -> list[QAction]:
@@ -151,4 +185,6 @@ class MainMenus(QObject):
             self.rename_chapter_action,
             self.delete_chapter_action,
             self.trash_action,
+            self.snapshot_action,
+            self.outline_action,
         ]

@@ -14,6 +14,8 @@ class PlotPanel(BiblePanel):
     noun = "plot element"
 
     def build_form(self, form: QFormLayout) -> None:
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(self.tr("e.g. The storm at the harbour"))
         self.type_combo = QComboBox()
         self.type_combo.addItems(list(PLOT_TYPES))
         self.priority_combo = QComboBox()
@@ -23,10 +25,12 @@ class PlotPanel(BiblePanel):
         self.content_edit.setMinimumHeight(60)
         self.tags_edit = QLineEdit()
         self.tags_edit.setPlaceholderText(self.tr("comma-separated, e.g. harbour, storm"))
+        form.addRow(self.tr("Title"), self.title_edit)
         form.addRow(self.tr("Type"), self.type_combo)
         form.addRow(self.tr("Priority"), self.priority_combo)
         form.addRow(self.tr("Content"), self.content_edit)
         form.addRow(self.tr("Tags"), self.tags_edit)
+        self.title_edit.textEdited.connect(self.edited)
         self.type_combo.currentTextChanged.connect(self.edited)
         self.priority_combo.currentTextChanged.connect(self.edited)
         self.content_edit.textChanged.connect(self.edited)
@@ -36,6 +40,7 @@ class PlotPanel(BiblePanel):
         if self.type_combo.findText(entry.type) < 0:
             self.type_combo.addItem(entry.type)
         self.type_combo.setCurrentText(entry.type)
+        self.title_edit.setText(entry.title)
         self.priority_combo.setCurrentText(entry.priority)
         self.content_edit.setPlainText(entry.content)
         self.tags_edit.setText(", ".join(entry.tags))
@@ -43,6 +48,7 @@ class PlotPanel(BiblePanel):
     def read_form(self, entry: PlotElement) -> PlotElement:
         return entry.model_copy(
             update={
+                "title": self.title_edit.text().strip(),
                 "type": self.type_combo.currentText(),
                 "priority": self.priority_combo.currentText(),
                 "content": self.content_edit.toPlainText(),
@@ -64,6 +70,7 @@ class PlotPanel(BiblePanel):
 
     def label(self, entry: PlotElement) -> str:
         first_line = entry.content.strip().splitlines()[0] if entry.content.strip() else ""
+        first_line = entry.title or first_line
         if len(first_line) > LABEL_CHARS:
             first_line = first_line[: LABEL_CHARS - 1] + "…"
         return f"[{entry.type} · {entry.priority}] {first_line or self.tr('(empty)')}"

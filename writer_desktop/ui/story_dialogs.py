@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from writer_desktop.services import RecoveredText, StoryFileError
 
@@ -207,7 +207,7 @@ class StoryDialogs(QObject):
         if chapter_id is None or editor.ai_insertion_active:
             return
         window.saver.save()
-        current = editor.toPlainText()
+        current = editor.chapter_text()
         item = window.binder.currentItem()
         title = item.text() if item else ""
         dialog = HistoryDialog(title, current, window.stories.snapshots(chapter_id), window)
@@ -217,7 +217,7 @@ class StoryDialogs(QObject):
             if dialog.chosen is None or editor.chapter_id != chapter_id:
                 return
             window.stories.snapshot_chapter(chapter_id, current, "before restoring a snapshot")
-            editor.replace_range(0, len(current), dialog.chosen.content)
+            editor.replace_chapter_text(dialog.chosen.content)
             window.saver.save()
             window.statusBar().showMessage(
                 self.tr("Restored the version of {0}.").format(dialog.chosen.created_at), 8000
@@ -225,3 +225,43 @@ class StoryDialogs(QObject):
 
         dialog.accepted.connect(restore)
         dialog.open()
+
+    def disclosure_report(self) -> None:
+        """File > Who wrote what…: the AI-written passages, chapter by chapter."""
+        from writer_desktop.ui.disclosure_dialog import DisclosureDialog
+
+        window = self.window
+        if not window.stories.is_open:
+            return
+        window.saver.save()  # the report counts what is on the page
+        dialog = DisclosureDialog(
+            window.stories.title(), window.stories.disclosure_report(), window
+        )
+        self.disclosure_dialog = dialog
+        dialog.open()
+
+    def edit_outline(self) -> None:
+        """Chapter > Edit outline…: the plan of the chapter, written or changed by hand."""
+        window = self.window
+        chapter_id = window.binder.current_chapter_id()
+        if chapter_id is None or window.stories.read_only:
+            return
+        chapter = window.stories.chapter(chapter_id)
+        outline, ok = QInputDialog.getMultiLineText(
+            window,
+            self.tr("Outline of “{0}”").format(chapter.title),
+            self.tr("What happens in this chapter:"),
+            chapter.outline,
+        )
+        if not ok:
+            return
+        try:
+            window.stories.set_outline(chapter_id, outline.strip())
+        except StoryFileError as exc:
+            window.show_error(self.tr("Cannot save the outline"), str(exc))
+            return
+        if window.editor.chapter_id == chapter_id:
+            window.show_outline(outline.strip())
+        item = window.binder.currentItem()
+        if item is not None:
+            item.setToolTip(self.tr("Outline: {0}").format(outline.strip()) if outline else "")

@@ -42,9 +42,7 @@ def test_settings_pages_exist_with_plain_labels(qtbot, tmp_path):
     captions = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "LLM_N_GPU_LAYERS" in captions and "CONTEXT_LAYER_C_TOKENS" in captions
     assert "about 9,800 words" in captions  # 13,000 tokens of recent story, said in words
-    assert dialog.edits["model_path"].path_edit.placeholderText().endswith(
-        "SmolLM2 135M Instruct"
-    )
+    assert dialog.edits["model_path"].path_edit.placeholderText().endswith("SmolLM2 135M Instruct")
 
 
 def test_only_changed_settings_are_written_and_specials_round_trip(qtbot, tmp_path):

@@ -14,9 +14,7 @@ from writer_desktop.config import OPERATIONS, Settings
 # Roughly how many words of English prose one token of a Llama-style tokenizer holds.
 WORDS_PER_TOKEN = 0.75
 
-Control = Literal[
-    "spin", "slider", "number", "file", "folder", "choice", "text", "secret", "check"
-]
+Control = Literal["spin", "slider", "number", "file", "folder", "choice", "text", "secret", "check"]
 
 PAGES: tuple[str, ...] = (
     "Writing",
@@ -148,8 +146,7 @@ def _catalog() -> list[SettingInfo]:
             "model_path",
             "AI model",
             "Model file",
-            "The GGUF model the app runs. Leave empty for the small model that comes with "
-            "the app.",
+            "The GGUF model the app runs. Leave empty for the small model that comes with the app.",
             control="file",
             file_filter="GGUF models (*.gguf)",
         ),

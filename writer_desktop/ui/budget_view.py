@@ -117,9 +117,7 @@ class BudgetView(QWidget):
         report = prompt.report
         agent = AGENT_WORDS.get(report.agent, report.agent.replace("_", " ").capitalize())
         self.summary.setText(
-            self.tr(
-                "{0} read about {1} words of {2} allowed ({3} of {4} tokens), {5}."
-            ).format(
+            self.tr("{0} read about {1} words of {2} allowed ({3} of {4} tokens), {5}.").format(
                 self.tr(agent),
                 _words(report.prompt_tokens),
                 _words(report.total_budget),

@@ -5,6 +5,7 @@ and environment variables and .env still win."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,8 @@ class SettingField(QWidget):
     def _say_words(self) -> None:
         value = self.value()
         if isinstance(value, int):
-            self.words_label.setText(self.tr("about {0} words").format(f"{words_for_tokens(value):,}"))
+            words = f"{words_for_tokens(value):,}"
+            self.words_label.setText(self.tr("about {0} words").format(words))
 
     def _slider(self, info: SettingInfo) -> QWidget:
         box = QWidget()
@@ -269,10 +271,9 @@ class SettingsDialog(QDialog):
             form = self.pages.get(info.page) or self._add_page(info.page)
             field = SettingField(info)
             if info.name in stored:
-                try:
+                # An unreadable stored value shows as the default.
+                with contextlib.suppress(TypeError, ValueError):
                     field.set_value(stored[info.name])
-                except (TypeError, ValueError):
-                    pass  # an unreadable stored value shows as the default
             self.edits[info.name] = field
             row: QWidget = field
             if info.name == "model_path":
@@ -358,16 +359,14 @@ class SettingsDialog(QDialog):
             low = int(info.minimum) + (1 if info.special is not None else 0)
             if info.maximum < 2**31 - 1:
                 parts.append(
-                    self.tr("From {0} to {1} {2}.").format(
-                        f"{low:,}", f"{int(info.maximum):,}", self.tr(info.unit)
-                    ).replace(" .", ".")
+                    self.tr("From {0} to {1} {2}.")
+                    .format(f"{low:,}", f"{int(info.maximum):,}", self.tr(info.unit))
+                    .replace(" .", ".")
                 )
         env_value = os.environ.get(info.env_name)
         if env_value is not None:
             parts.append(
-                self.tr("Now set by the environment ({0}), which wins over this.").format(
-                    env_value
-                )
+                self.tr("Now set by the environment ({0}), which wins over this.").format(env_value)
             )
         caption = QLabel(
             f"{' '.join(parts)} <span style='font-family: monospace'>{info.env_name}</span>"

@@ -12,6 +12,7 @@ from pathlib import Path
 from writer_desktop.agents import PromptLibrary
 from writer_desktop.config import AppPaths, Settings
 from writer_desktop.inference import BlockingRunner, InferenceWorker, JobRunner, LlamaBackend
+from writer_desktop.services.activity import ActivityService
 from writer_desktop.services.agent_service import AgentService
 from writer_desktop.services.archive_indexer import ArchiveIndexer
 from writer_desktop.services.backup_service import BackupService
@@ -62,6 +63,7 @@ class Core:
     manuscripts: ManuscriptService
     recovery: RecoveryService
     backups: BackupService
+    activities: ActivityService
     started: bool = field(default=False, init=False)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -70,7 +72,9 @@ class Core:
         if self.started:
             return
         self.started = True
-        self.engine.attach_loop(loop or asyncio.get_running_loop())
+        loop = loop or asyncio.get_running_loop()
+        self.activities.attach_loop(loop)
+        self.engine.attach_loop(loop)
         start = getattr(self.runner, "start", None)
         if start is not None:
             start()
@@ -96,8 +100,9 @@ def build_core(
     engine = EngineService()
     runner = make_runner(settings, engine.from_worker)
     stories = StoryService(RecentFiles(paths.data_dir / "recent.json"))
-    jobs = JobService(runner, stories)
-    archive = ArchiveIndexer(settings, stories)
+    activities = ActivityService()
+    jobs = JobService(runner, stories, activities)
+    archive = ArchiveIndexer(settings, stories, activities)
     # Chapters deleted for good (the trash emptied) leave the archive too.
     stories.purged.connect(lambda ids: [archive.remove_chapter(i) for i in ids])
     context = ContextService(stories, settings, prompts, archive.pinned_elements)
@@ -117,7 +122,8 @@ def build_core(
         agents=agents,
         context_agents=ContextAgents(agents, context, prompts),
         archive=archive,
-        manuscripts=ManuscriptService(stories, backups),
+        manuscripts=ManuscriptService(stories, backups, activities),
         recovery=RecoveryService(paths.data_dir / "recovery", stories),
         backups=backups,
+        activities=activities,
     )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from writer_desktop.resources import resource
 from writer_desktop.services import Core, StoryFileError, StoryLockedError
+from writer_desktop.ui.activity_indicator import ActivityIndicator
 from writer_desktop.ui.agent_commands import AgentCommands
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.archive_panel import ArchivePanel
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self.words_label = QLabel()
         self.model_label = QLabel(self.tr("Model: starting…"))
         self.saver = ChapterSaver(self)
+        self.activity = ActivityIndicator(core.activities, self)
+        self.statusBar().addPermanentWidget(self.activity)
         self.statusBar().addPermanentWidget(self.saver.unsaved_label)
         self.statusBar().addPermanentWidget(self.words_label)
         self.statusBar().addPermanentWidget(self.model_label)

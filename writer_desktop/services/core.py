@@ -23,6 +23,7 @@ from writer_desktop.services.jobs import EngineService, JobService
 from writer_desktop.services.manuscript_service import ManuscriptService
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.services.recovery import RecoveryService
+from writer_desktop.services.replace import ReplaceService
 from writer_desktop.services.story_service import StoryService
 
 ModelListener = Callable[[str, str], None]
@@ -64,6 +65,7 @@ class Core:
     recovery: RecoveryService
     backups: BackupService
     activities: ActivityService
+    replace: ReplaceService
     started: bool = field(default=False, init=False)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -126,4 +128,5 @@ def build_core(
         recovery=RecoveryService(paths.data_dir / "recovery", stories),
         backups=backups,
         activities=activities,
+        replace=ReplaceService(stories),
     )

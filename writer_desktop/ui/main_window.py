@@ -34,6 +34,7 @@ from writer_desktop.ui.find_bar import FindBar
 from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_paths
 from writer_desktop.ui.menus import MainMenus
 from writer_desktop.ui.plot_panel import PlotPanel
+from writer_desktop.ui.replace_actions import ReplaceActions
 from writer_desktop.ui.story_dialogs import StoryDialogs
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.chat_dock, self.archive_dock)
         self.characters_dock.raise_()
         self.dialogs = StoryDialogs(self)
+        self.replacing = ReplaceActions(core.replace, self)
         self.menus = MainMenus(self)
 
         self.ai.state_changed.connect(self._on_ai_state_changed)

@@ -76,6 +76,8 @@ class MainMenus(QObject):
             self.tr("Find and &replace…"), lambda: window.find_bar.open(replace=True), "Ctrl+H"
         )
         edit_menu.addActions([find, replace])
+        edit_menu.addSeparator()
+        edit_menu.addActions(window.replacing.actions())
 
         chapter_menu = bar.addMenu(self.tr("&Chapter"))
         self.add_chapter_action = self._action(
@@ -142,6 +144,8 @@ class MainMenus(QObject):
             self.rename_chapter_action,
             self.delete_chapter_action,
             self.trash_action,
+            self.window.replacing.find_action,
+            self.window.replacing.rename_action,
         ]
 
     def writing_actions(self) -> list[QAction]:
@@ -151,4 +155,6 @@ class MainMenus(QObject):
             self.rename_chapter_action,
             self.delete_chapter_action,
             self.trash_action,
+            self.window.replacing.find_action,
+            self.window.replacing.rename_action,
         ]

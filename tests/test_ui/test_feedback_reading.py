@@ -72,6 +72,8 @@ def test_panes_are_tabs_when_narrow_and_columns_when_wide(qtbot, window_with_fee
     dock.resize(1300, 300)
     qtbot.waitUntil(lambda: feedback.tabbed is False)
     assert feedback.splitter.count() == 3 and feedback.tabs.isHidden()
+    assert all(pane.isVisible() for pane in feedback.panes.values())
+    assert min(pane.width() for pane in feedback.panes.values()) > 300  # wide enough to read
 
 
 @pytest.mark.model

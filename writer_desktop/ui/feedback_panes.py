@@ -88,7 +88,8 @@ class FeedbackPane(QWidget):
         )
         self.history_combo.setMinimumContentsLength(6)
         header = QHBoxLayout()
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title)
+        header.addStretch(1)
         header.addWidget(self.run_button)
         header.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
@@ -366,8 +367,11 @@ class FeedbackPanes(QWidget):
                 self.tabs.addTab(pane, self.tr(TITLES[pane.operation]))
             else:
                 self.splitter.addWidget(pane)
+                pane.show()  # a tab widget hides the pages not on top
         self.tabs.setVisible(tabbed)
         self.splitter.setVisible(not tabbed)
+        if not tabbed:
+            self.splitter.setSizes([10_000] * len(self.panes))  # equal columns
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.arrange(tabbed=event.size().width() < SIDE_BY_SIDE_MIN_WIDTH)

@@ -42,3 +42,19 @@ def test_activities_list_running_first_and_stop_only_what_the_author_asked_for()
         activities.finish(activity)
     assert activities.activities() == [] and not activities.foreground_busy
     assert changes[-1] == 0
+
+
+def test_an_import_is_listed_while_the_manuscript_is_read(tmp_path, gui_loop):
+    from tests.conftest import run_async
+    from writer_desktop.services import ManuscriptService, StoryService
+    from writer_desktop.services.recent import RecentFiles
+
+    activities = ActivityService()
+    seen: list[list[str]] = []
+    activities.changed.connect(lambda: seen.append([a.name for a in activities.activities()]))
+    service = ManuscriptService(StoryService(RecentFiles(tmp_path / "r.json")), None, activities)
+    manuscript = tmp_path / "harbour.md"
+    manuscript.write_text("# One\n\nMara lit the lamp.\n\n# Two\n\nThe storm came.\n")
+    preview = run_async(service.preview(manuscript), timeout_s=120)
+    assert len(preview.chapters) == 2
+    assert seen[0] == ["Importing harbour.md"] and seen[-1] == []

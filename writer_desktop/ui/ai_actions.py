@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from writer_desktop.domain import word_count
 from writer_desktop.services import (
     AgentRun,
     ContextBudgetError,
@@ -314,10 +315,9 @@ class AiActions(QObject):
         else:
             self._end_editor_run()
             verb = self.tr("Stopped") if result.cancelled else self.tr("Done")
+            words = word_count(result.text)
             self.window.statusBar().showMessage(
-                self.tr("{0}: {1} tokens in {2:.1f} s").format(
-                    verb, result.completion_tokens, result.seconds
-                ),
+                self.tr("{0}: {1} words in {2:.0f} s").format(verb, f"{words:,}", result.seconds),
                 8000,
             )
             self.generation_finished.emit(result)

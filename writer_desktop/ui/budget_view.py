@@ -90,11 +90,11 @@ class BudgetView(QWidget):
         self.elements = QTreeWidget()
         self.elements.setHeaderLabels(
             [
+                self.tr("What"),
                 self.tr("Part"),
                 self.tr("Shown"),
                 self.tr("Words"),
                 self.tr("Tokens"),
-                self.tr("What"),
                 self.tr("Importance"),
             ]
         )
@@ -126,17 +126,30 @@ class BudgetView(QWidget):
                 self.tr(COUNTER_WORDS.get(report.strategy, report.strategy)),
             )
         )
+        cut = {
+            element.layer
+            for element in report.elements
+            if element.status in ("trimmed", "summarised", "dropped")
+        }
+        total = max(report.total_budget, 1)
         for layer in report.layers:
             bar = self.bars[layer.layer]
-            bar.setRange(0, max(layer.allowed, 1))
-            bar.setValue(min(layer.used, max(layer.allowed, 1)))
-            bar.setFormat(
-                self.tr("about {0} words of {1} allowed").format(
-                    _words(layer.used), _words(layer.allowed)
+            # Each bar is the layer's share of the whole prompt, so the bars compare.
+            bar.setRange(0, total)
+            bar.setValue(min(layer.used, total))
+            if layer.layer in cut:
+                fit = self.tr("shortened to fit its room of about {0}").format(
+                    _words(layer.allowed)
                 )
-            )
+            elif layer.used:
+                fit = self.tr("all of it fit")
+            else:
+                fit = self.tr("nothing to include")
+            bar.setFormat(self.tr("about {0} words · {1}").format(_words(layer.used), fit))
             bar.setToolTip(
-                self.tr("{0} of {1} tokens").format(f"{layer.used:,}", f"{layer.allowed:,}")
+                self.tr("{0} tokens used; room for {1}").format(
+                    f"{layer.used:,}", f"{layer.allowed:,}"
+                )
             )
         self.elements.clear()
         for element in report.elements:
@@ -144,16 +157,16 @@ class BudgetView(QWidget):
             item = QTreeWidgetItem(
                 self.elements,
                 [
+                    element.label,
                     self.tr(name),
                     self.tr(STATUS_WORDS.get(element.status, element.status)),
                     _words(element.tokens),
                     f"{element.tokens:,}",
-                    element.label,
                     element.priority,
                 ],
             )
             if element.note:
-                item.setToolTip(4, element.note)
+                item.setToolTip(0, element.note)
         for column in range(6):
             self.elements.resizeColumnToContents(column)
         self.show_button.setEnabled(True)

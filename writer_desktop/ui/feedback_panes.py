@@ -112,6 +112,11 @@ class FeedbackPane(QWidget):
         layout.addWidget(self.stale_label)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
+        self.text.setPlaceholderText(
+            self.tr("No {0} feedback on this chapter yet: Run asks for it.").format(
+                self.tr(TITLES[operation])
+            )
+        )
         self.text.anchorClicked.connect(self.open_link)
         layout.addWidget(self.text, 1)
         self.passages: list[str] = []  # the quoted passages the shown links point to

@@ -7,8 +7,6 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from annotated_types import Ge, Le
-
 from writer_desktop.config import OPERATIONS, Settings
 
 # Roughly how many words of English prose one token of a Llama-style tokenizer holds.
@@ -25,6 +23,20 @@ PAGES: tuple[str, ...] = (
     "Backups",
     "HTTP API",
 )
+
+PAGE_INTROS: dict[str, str] = {
+    "Writing": "How the app saves and helps while you write.",
+    "AI model": "Which model writes with you, and how much of this computer it may use.",
+    "Agents": "Each helper's own creativity and the longest answer it may give.",
+    "Context": "How much of your story the agents are shown, part by part. When the story "
+    "is longer, the oldest chapters are summarised.",
+    "Archive": "A searchable memory of your chapters and notes, so agents can recall "
+    "earlier scenes that no longer fit in the context.",
+    "Backups": "Copies of the whole story made while you work. File > Restore from backup… "
+    "brings one back.",
+    "HTTP API": "For other programs that talk to the app (writer-assistant serve). Most "
+    "authors never need this page.",
+}
 
 AGENT_NAMES: dict[str, str] = {
     "writer": "Writer: draft and continue",
@@ -59,6 +71,7 @@ class SettingInfo:
     special: tuple[Any, str] | None = None
     choices: dict[str, str] = field(default_factory=dict)
     file_filter: str = ""
+    placeholder: str = ""  # what an empty text or path means, shown in the empty box
 
     @property
     def env_name(self) -> str:
@@ -81,11 +94,9 @@ def words_for_tokens(tokens: int) -> int:
 
 def _bounds(name: str) -> tuple[float | None, float | None]:
     low = high = None
-    for item in Settings.model_fields[name].metadata:
-        if isinstance(item, Ge):
-            low = item.ge
-        elif isinstance(item, Le):
-            high = item.le
+    for item in Settings.model_fields[name].metadata:  # pydantic's Ge/Le constraints
+        low = getattr(item, "ge", low)
+        high = getattr(item, "le", high)
     return low, high
 
 
@@ -141,6 +152,7 @@ def _catalog() -> list[SettingInfo]:
             "A folder of prompt files that replace the built-in ones (for people who like to "
             "tune the agents). Leave empty for the built-in prompts.",
             control="folder",
+            placeholder="The built-in prompts",
         ),
         _info(
             "model_path",
@@ -165,6 +177,7 @@ def _catalog() -> list[SettingInfo]:
             "Server address",
             "The model server's address, e.g. http://localhost:11434/v1 for Ollama.",
             control="text",
+            placeholder="http://localhost:11434/v1",
         ),
         _info(
             "llm_api_key",
@@ -340,6 +353,7 @@ def _catalog() -> list[SettingInfo]:
             "agents can recall earlier scenes. Several stories may share it. Leave empty to "
             "turn the archive off. Nothing leaves this computer.",
             control="folder",
+            placeholder="Off: no archive",
         ),
         _info(
             "backup_interval_minutes",

@@ -37,6 +37,7 @@ from writer_desktop.config import Settings, read_user_file, write_user_file
 from writer_desktop.services import ModelLoadError, test_connection
 from writer_desktop.services.model_library import default_model_name
 from writer_desktop.services.settings_catalog import (
+    PAGE_INTROS,
     PAGES,
     SettingInfo,
     setting_infos,
@@ -100,6 +101,8 @@ class SettingField(QWidget):
             if kind == "secret":
                 edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
             edit.textChanged.connect(self.changed)
+            if info.placeholder:
+                edit.setPlaceholderText(self.tr(info.placeholder))
             self.control = edit
             self.path_edit = edit
         row.addWidget(self.control, 1 if kind in ("text", "secret", "file", "folder") else 0)
@@ -326,6 +329,11 @@ class SettingsDialog(QDialog):
     def _add_page(self, title: str) -> QFormLayout:
         page = QWidget()
         form = QFormLayout(page)
+        heading = QLabel(f"<h3>{self.tr(title)}</h3>")
+        intro = QLabel(self.tr(PAGE_INTROS.get(title, "")))
+        intro.setWordWrap(True)
+        form.addRow(heading)
+        form.addRow(intro)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(10)

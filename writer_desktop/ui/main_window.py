@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.characters_dock.raise_()
         self.dialogs = StoryDialogs(self)
         self.replacing = ReplaceActions(core.replace, self)
+        self.find_bar.story_wide_requested.connect(self.replacing.open_dialog)
         self.menus = MainMenus(self)
 
         self.ai.state_changed.connect(self._on_ai_state_changed)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QUrl
 
 from tests.conftest import wait_for_model
-from writer_desktop.domain import Feedback
+from writer_desktop.domain import RATER_ASPECTS, Feedback
 
 OPENING = "Mara climbed the stairs. The storm came in off the sea. She lit the lamp."
 NOTE = (
@@ -76,6 +76,26 @@ def test_panes_are_tabs_when_narrow_and_columns_when_wide(qtbot, window_with_fee
     assert min(pane.width() for pane in feedback.panes.values()) > 300  # wide enough to read
 
 
+def test_a_rating_shows_as_its_chart_and_short_reasons(writer_app, window_with_feedback):
+    window = window_with_feedback
+    scores = {a: {"score": 7, "reason": f"Good {a}."} for a in RATER_ASPECTS}
+    writer_app.stories.add_feedback(
+        Feedback(
+            chapter_id=window.editor.chapter_id,
+            agent="rater",
+            content='{"raw": "json"}',
+            scores=scores,
+            model="SmolLM2 135M Instruct",
+        )
+    )
+    pane = window.feedback.panes["rater_feedback"]
+    pane.reload(window.editor.chapter_id)
+    assert pane.chart.current == {a: 7 for a in RATER_ASPECTS}
+    shown = pane.text.toPlainText()
+    assert "7/10" in shown and "Good pacing." in shown
+    assert "{" not in shown and "raw" not in shown
+
+
 @pytest.mark.model
 def test_the_rater_never_shows_raw_json_while_it_streams(qtbot, window_with_feedback, writer_app):
     window = window_with_feedback
@@ -86,9 +106,11 @@ def test_the_rater_never_shows_raw_json_while_it_streams(qtbot, window_with_feed
     done = []
     pane.finished.connect(done.append)
     assert pane.start() is not None
-    qtbot.waitUntil(lambda: bool(done), timeout=120_000)
-    assert any(text.startswith("Rating…") for text in seen)
-    assert not [text for text in seen if "{" in text or '"score"' in text]
-    if done[0] is not None:  # a rating: the chart and short reasons
-        assert pane.chart.current
-        assert "/10" in pane.text.toPlainText()
+    assert pane.text.toPlainText().startswith("Rating…")
+    # Once the JSON is well under way, its progress shows in words, never the JSON itself.
+    qtbot.waitUntil(lambda: '"' in pane.streamed and len(pane.streamed) > 40, timeout=120_000)
+    qtbot.waitUntil(lambda: "aspects scored" in pane.text.toPlainText(), timeout=5_000)
+    pane.stop()
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)
+    assert done == [None] and pane.text.toPlainText().startswith("Rating stopped.")
+    assert seen and not [text for text in seen if "{" in text or '"' in text]

@@ -185,11 +185,11 @@ class FeedbackPane(QWidget):
         if feedback is not None or dropped:
             # Saved, or dropped with its story: show what the chapter on screen has.
             self.load_history(self.window.editor.chapter_id)
+        elif note and self.operation == "rater_feedback":  # never the half-made JSON
+            stopped = note == self.tr("\n[stopped]")
+            self.text.setPlainText(self.tr("Rating stopped.") if stopped else note.strip())
         elif note:
-            if self.operation == "rater_feedback":
-                self.text.setPlainText(self.tr("Rating stopped."))
-            else:
-                self._render_stream()
+            self._render_stream()
             self.text.append(note.strip())
         self.finished.emit(feedback)
 

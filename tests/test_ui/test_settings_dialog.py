@@ -17,6 +17,7 @@ def test_every_setting_has_a_page_and_a_label_in_words():
     for info in infos:
         assert info.label and info.help, info.name
         assert "_" not in info.label and not info.label.isupper(), info.label
+        assert info.page != "Agents" or info.section  # each agent's settings under its name
 
 
 def test_settings_pages_exist_with_plain_labels(qtbot, tmp_path):

@@ -72,6 +72,7 @@ class SettingInfo:
     choices: dict[str, str] = field(default_factory=dict)
     file_filter: str = ""
     placeholder: str = ""  # what an empty text or path means, shown in the empty box
+    section: str = ""  # a heading within the page ("Editor review") the setting sits under
 
     @property
     def env_name(self) -> str:
@@ -115,21 +116,21 @@ def _agent_settings() -> list[SettingInfo]:
             _info(
                 f"endpoint_{operation}_temperature",
                 "Agents",
-                f"{agent}: creativity",
-                f"How adventurous the {agent.split(':')[0]} is. Low keeps close to the "
-                "obvious; high surprises more and wanders more.",
+                "Creativity",
+                "Low keeps close to the obvious; high surprises more and wanders more.",
                 control="slider",
                 step=0.05,
+                section=agent,
             )
         )
         infos.append(
             _info(
                 f"endpoint_{operation}_max_tokens",
                 "Agents",
-                f"{agent}: longest answer",
-                f"The most the {agent.split(':')[0]} writes in one go. A token is about "
-                "three quarters of a word.",
+                "Longest answer",
+                "The most it writes in one go.",
                 unit="tokens",
+                section=agent,
             )
         )
     return infos

@@ -270,8 +270,12 @@ class SettingsDialog(QDialog):
         self.pages: dict[str, QFormLayout] = {}
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
 
+        sections: dict[str, str] = {}
         for info in setting_infos():
             form = self.pages.get(info.page) or self._add_page(info.page)
+            if info.section and sections.get(info.page) != info.section:
+                sections[info.page] = info.section
+                form.addRow(QLabel(f"<b>{self.tr(info.section)}</b>"))
             field = SettingField(info)
             if info.name in stored:
                 # An unreadable stored value shows as the default.
@@ -466,6 +470,12 @@ class SettingsDialog(QDialog):
         """Every setting as the form shows it."""
         return {name: field.value() for name, field in self.edits.items()}
 
+    def _said(self, name: str) -> str:
+        """A setting's name as the page says it ("Editor review, Creativity")."""
+        info = self.edits[name].info
+        label = self.labels[name].text()
+        return f"{self.tr(info.section)}, {label}" if info.section else label
+
     def accept(self) -> None:
         values = self.values()
         try:
@@ -473,7 +483,7 @@ class SettingsDialog(QDialog):
         except ValidationError as exc:
             self.error_label.setText(
                 "\n".join(
-                    f"{self.labels[str(e['loc'][0])].text()}: {e['msg']}"
+                    f"{self._said(str(e['loc'][0]))}: {e['msg']}"
                     if e["loc"] and str(e["loc"][0]) in self.labels
                     else str(e["msg"])
                     for e in exc.errors()

@@ -95,6 +95,8 @@ def words_for_tokens(tokens: int) -> int:
 
 def _bounds(name: str) -> tuple[float | None, float | None]:
     low = high = None
+    if name not in Settings.model_fields:  # an entry for a setting this build lacks
+        return low, high
     for item in Settings.model_fields[name].metadata:  # pydantic's Ge/Le constraints
         low = getattr(item, "ge", low)
         high = getattr(item, "le", high)
@@ -136,8 +138,83 @@ def _agent_settings() -> list[SettingInfo]:
     return infos
 
 
+def _page_settings() -> list[SettingInfo]:
+    """The manuscript page's look and behaviour (the editor's settings)."""
+    page = "The page"
+    return [
+        _info(
+            "color_scheme",
+            "Writing",
+            "Appearance",
+            "Light or dark windows: as the system is set, or always one.",
+            control="choice",
+            choices={"system": "As the system", "light": "Light", "dark": "Dark"},
+            section=page,
+        ),
+        _info(
+            "editor_font_family",
+            "Writing",
+            "Font",
+            "The typeface of the manuscript page.",
+            control="font",
+            section=page,
+        ),
+        _info(
+            "editor_font_size",
+            "Writing",
+            "Font size",
+            "The size of the manuscript's text.",
+            unit="points",
+            section=page,
+        ),
+        _info(
+            "editor_column_width",
+            "Writing",
+            "Line length",
+            "How wide the centred text column is; about 65 characters reads most easily.",
+            unit="characters",
+            step=5,
+            section=page,
+        ),
+        _info(
+            "editor_paragraph_style",
+            "Writing",
+            "Paragraphs",
+            "A first-line indent, as in a printed book, or a blank space between "
+            "paragraphs, as on the web.",
+            control="choice",
+            choices={"indent": "Indented, as in a book", "spaced": "Spaced, as on the web"},
+            section=page,
+        ),
+        _info(
+            "smart_typography",
+            "Writing",
+            "Smart quotes and dashes",
+            "Curly quotes and apostrophes as you type, and -- becomes an em dash.",
+            control="check",
+            section=page,
+        ),
+        _info(
+            "spell_check",
+            "Writing",
+            "Check spelling as I type",
+            "Misspelt words are underlined; right-click one for suggestions.",
+            control="check",
+            section=page,
+        ),
+        _info(
+            "show_ai_tint",
+            "Writing",
+            "Tint text the AI wrote",
+            "AI-written text is tinted until you edit it, so you can tell who wrote what.",
+            control="check",
+            section=page,
+        ),
+    ]
+
+
 def _catalog() -> list[SettingInfo]:
-    infos = [
+    infos = _page_settings() + [
         _info(
             "autosave_delay_ms",
             "Writing",
@@ -145,6 +222,7 @@ def _catalog() -> list[SettingInfo]:
             "How long after you stop typing the chapter is saved to the story file.",
             unit="ms",
             step=50,
+            section="Saving",
         ),
         _info(
             "prompts_dir",
@@ -154,6 +232,7 @@ def _catalog() -> list[SettingInfo]:
             "tune the agents). Leave empty for the built-in prompts.",
             control="folder",
             placeholder="The built-in prompts",
+            section="Saving",
         ),
         _info(
             "model_path",
@@ -437,18 +516,6 @@ def _fallback(name: str) -> SettingInfo:
     return _info(name, page, label, description, control="text")
 
 
-_APPEARANCE = {
-    "color_scheme": SettingInfo(
-        "color_scheme",
-        "Writing",
-        "Appearance",
-        "Light, dark, or as the system is set.",
-        control="choice",
-        choices={"system": "As the system", "light": "Light", "dark": "Dark"},
-    ),
-}
-
-
 def setting_infos() -> list[SettingInfo]:
     """Every Settings field once, page by page, in the order an author reads them."""
     catalog = [info for info in _catalog() if info.name in Settings.model_fields]
@@ -456,19 +523,8 @@ def setting_infos() -> list[SettingInfo]:
     for name in Settings.model_fields:
         if name in named:
             continue
-        catalog.append(_appearance(name) if name in _APPEARANCE else _fallback(name))
+        catalog.append(_fallback(name))
     return sorted(catalog, key=lambda info: PAGES.index(info.page))
-
-
-def _appearance(name: str) -> SettingInfo:
-    """Appearance with the values the field really allows."""
-    info = _APPEARANCE[name]
-    annotation = Settings.model_fields[name].annotation
-    values = [str(v) for v in typing.get_args(annotation)] if annotation else []
-    if not values:
-        return info
-    choices = {v: info.choices.get(v.lower(), v.capitalize()) for v in values}
-    return SettingInfo(info.name, info.page, info.label, info.help, "choice", choices=choices)
 
 
 # The context layers (A, C, D, E) in words: what each holds, for the Context tab.

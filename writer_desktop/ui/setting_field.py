@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
+    QFontComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -51,6 +53,7 @@ class SettingField(QWidget):
         self.control: QWidget
         self.path_edit: QLineEdit | None = None
         self.value_label: QLabel | None = None
+        self._font_named = ("", "")  # (the family shown, the name it was set by)
         kind = info.control
         if kind == "spin":
             self.control = self._spin(info)
@@ -68,6 +71,11 @@ class SettingField(QWidget):
                 combo.addItem(self.tr(words), value)
             combo.currentIndexChanged.connect(self.changed)
             self.control = combo
+        elif kind == "font":
+            fonts = QFontComboBox()
+            fonts.setMinimumWidth(220)
+            fonts.currentFontChanged.connect(self.changed)
+            self.control = fonts
         elif kind == "check":
             box = QCheckBox()
             box.toggled.connect(self.changed)
@@ -95,7 +103,7 @@ class SettingField(QWidget):
             self.words_label.setStyleSheet(CAPTION_STYLE)
             self.changed.connect(self._say_words)
             row.addWidget(self.words_label)
-        if kind in ("spin", "choice", "check", "number"):
+        if kind in ("spin", "choice", "check", "number", "font"):
             row.addStretch(1)
         self.set_value(info.default)
         if kind == "spin" and info.unit == "tokens":
@@ -167,6 +175,12 @@ class SettingField(QWidget):
         if info.control == "check":
             assert isinstance(control, QCheckBox)
             return control.isChecked()
+        if info.control == "font":
+            assert isinstance(control, QFontComboBox)
+            family = control.currentFont().family()
+            # "Serif" shows as the family it stands for here; unchanged, it stays "Serif".
+            alias, named = self._font_named
+            return named if family == alias else family
         assert self.path_edit is not None
         text = self.path_edit.text().strip()
         if isinstance(info.default, list):
@@ -195,6 +209,10 @@ class SettingField(QWidget):
         elif info.control == "check":
             assert isinstance(control, QCheckBox)
             control.setChecked(bool(value))
+        elif info.control == "font":
+            assert isinstance(control, QFontComboBox)
+            control.setCurrentFont(QFont(str(value)))
+            self._font_named = (control.currentFont().family(), str(value))
         else:
             assert self.path_edit is not None
             if isinstance(value, list):

@@ -247,7 +247,7 @@ def write_user_file(user_file: Path, values: dict[str, Any]) -> None:
     clean = {}
     for key, value in values.items():
         field = Settings.model_fields.get(key.lower())
-        if field is None or value == field.get_default():
+        if field is None or value == field.get_default(call_default_factory=True):
             continue
         clean[key.upper()] = value
     user_file.parent.mkdir(parents=True, exist_ok=True)

@@ -61,7 +61,7 @@ def worker():
     worker.start()
     wait_for(lambda: worker.state != "loading")
     assert states[0][0] == "loading" and states[-1][0] == "ready", states
-    assert "Smollm2" in states[-1][1]
+    assert states[-1][1] == "SmolLM2 135M Instruct"
     yield worker
     worker.shutdown()
     assert not worker.is_running()

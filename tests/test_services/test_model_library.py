@@ -139,7 +139,7 @@ def test_the_embedded_default_model_is_read_from_its_header_quickly():
     started = time.perf_counter()
     info = read_gguf_info(default_model_path())
     elapsed = time.perf_counter() - started
-    assert info.name == "Smollm2 135M 8k Lc100K Mix1 Ep2"
+    assert info.name == "SmolLM2 135M Instruct"
     assert info.architecture == "llama"
     assert info.context_length == 8192
     assert info.quantisation == "Q4_1"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtGui import QTextCursor
 
@@ -50,7 +52,7 @@ def test_each_pane_stops_alone(qtbot, ready, operation):
     assert pane.start(max_tokens=400) is not None
     assert pane.stop_button.isEnabled()
     qtbot.waitUntil(lambda: bool(done), timeout=60_000)
-    assert done == [None] and "[stopped]" in pane.text.toPlainText()
+    assert done == [None] and "stopped" in pane.text.toPlainText().lower()
     assert not pane.stop_button.isEnabled() and pane.history == []
 
 
@@ -142,4 +144,5 @@ def test_chat_answers_and_keeps_the_conversation(qtbot, ready):
     qtbot.waitUntil(lambda: chat.task is None, timeout=60_000)
     messages = ready.stories.chat_messages(chat.conversation)
     assert [m.role for m in messages] == ["user", "assistant"]
-    assert messages[1].content in chat.transcript.toPlainText()
+    shown = chat.transcript.toPlainText()  # rendered Markdown: compare words, not marks
+    assert all(word in shown for word in re.findall(r"[A-Za-z]{3,}", messages[1].content))

@@ -47,3 +47,30 @@ def test_replace_one_then_move_on(qtbot, writer_app):
     assert bar.replace()
     assert window.editor.toPlainText().startswith("The wick failed. Mara relit the lamp.")
     assert window.editor.textCursor().selectedText() == "lamp"
+
+
+def test_the_bar_counts_matches_and_finds_whole_words(qtbot, writer_app):
+    window = writer_app.window
+    window.editor.setPlainText("The lamp failed. Lamplight faded. THE LAMP held.")
+    bar = window.find_bar
+    bar.open()
+    assert bar.find_edit.minimumWidth() >= 200
+    bar.find_edit.setText("lamp")
+    assert bar.status.text() == "3 matches"
+    bar.whole_word.setChecked(True)
+    assert bar.status.text() == "2 matches"
+    bar.replace_edit.setText("light")
+    assert bar.replace_all() == 2
+    assert window.editor.toPlainText() == "The light failed. Lamplight faded. THE light held."
+
+
+def test_the_bar_goes_on_to_the_whole_story(qtbot, writer_app):
+    window = writer_app.window
+    window.editor.setPlainText("Mara lit the lamp.")
+    bar = window.find_bar
+    bar.open()
+    bar.find_edit.setText("Mara")
+    bar.story_wide_requested.emit(bar.find_edit.text())
+    dialog = window.replacing.dialog
+    assert dialog is not None and dialog.find_edit.text() == "Mara"
+    dialog.close()

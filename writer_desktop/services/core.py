@@ -12,6 +12,7 @@ from pathlib import Path
 from writer_desktop.agents import PromptLibrary
 from writer_desktop.config import AppPaths, Settings
 from writer_desktop.inference import BlockingRunner, InferenceWorker, JobRunner, LlamaBackend
+from writer_desktop.services.activity import ActivityService
 from writer_desktop.services.agent_service import AgentService
 from writer_desktop.services.archive_indexer import ArchiveIndexer
 from writer_desktop.services.backup_service import BackupService
@@ -22,6 +23,7 @@ from writer_desktop.services.jobs import EngineService, JobService
 from writer_desktop.services.manuscript_service import ManuscriptService
 from writer_desktop.services.recent import RecentFiles
 from writer_desktop.services.recovery import RecoveryService
+from writer_desktop.services.replace import ReplaceService
 from writer_desktop.services.spelling import SpellingService
 from writer_desktop.services.story_service import StoryService
 
@@ -64,6 +66,8 @@ class Core:
     recovery: RecoveryService
     backups: BackupService
     spelling: SpellingService
+    activities: ActivityService
+    replace: ReplaceService
     started: bool = field(default=False, init=False)
 
     def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -72,7 +76,9 @@ class Core:
         if self.started:
             return
         self.started = True
-        self.engine.attach_loop(loop or asyncio.get_running_loop())
+        loop = loop or asyncio.get_running_loop()
+        self.activities.attach_loop(loop)
+        self.engine.attach_loop(loop)
         start = getattr(self.runner, "start", None)
         if start is not None:
             start()
@@ -98,8 +104,9 @@ def build_core(
     engine = EngineService()
     runner = make_runner(settings, engine.from_worker)
     stories = StoryService(RecentFiles(paths.data_dir / "recent.json"))
-    jobs = JobService(runner, stories)
-    archive = ArchiveIndexer(settings, stories)
+    activities = ActivityService()
+    jobs = JobService(runner, stories, activities)
+    archive = ArchiveIndexer(settings, stories, activities)
     # Chapters deleted for good (the trash emptied) leave the archive too.
     stories.purged.connect(lambda ids: [archive.remove_chapter(i) for i in ids])
     context = ContextService(stories, settings, prompts, archive.pinned_elements)
@@ -119,8 +126,10 @@ def build_core(
         agents=agents,
         context_agents=ContextAgents(agents, context, prompts),
         archive=archive,
-        manuscripts=ManuscriptService(stories, backups),
+        manuscripts=ManuscriptService(stories, backups, activities),
         recovery=RecoveryService(paths.data_dir / "recovery", stories),
         backups=backups,
         spelling=SpellingService(stories),
+        activities=activities,
+        replace=ReplaceService(stories),
     )

@@ -16,6 +16,11 @@ from writer_desktop.services.story_service import StoryService, StorySession
 log = logging.getLogger(__name__)
 
 BACKGROUND_PRIORITY = 10
+SUMMARY_NAMES = {
+    "chapter": "Summarising an earlier chapter",
+    "character": "Summarising a character",
+    "plot": "Summarising plot notes",
+}
 KIND_OF = {"chapter": "chapter", "summary": "chapter", "character": "character", "plot": "plot"}
 
 
@@ -57,7 +62,9 @@ class DistillService:
                 operation="distill",
                 priority=BACKGROUND_PRIORITY,
             )
-            generation = self.jobs.generate(job, session)
+            generation = self.jobs.generate(
+                job, session, name=SUMMARY_NAMES[KIND_OF[kind]], background=True
+            )
             task = asyncio.get_running_loop().create_task(
                 self._save_when_done(key, generation, session)
             )

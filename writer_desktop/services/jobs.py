@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from writer_desktop.inference import GenerationJob, GenerationResult, JobCallbacks, JobRunner
+from writer_desktop.services.activity import OPERATION_NAMES, ActivityService, WordCounter
 from writer_desktop.services.errors import JobFailedError
 from writer_desktop.services.events import Listeners
 from writer_desktop.services.story_service import StoryService, StorySession
@@ -40,10 +41,14 @@ class Generation:
         self._done.add_done_callback(_mark_retrieved)
         self._stopped = False
         self.started = False
+        self._counter = WordCounter()
+        # Told on the loop when the job starts running and as its words grow.
+        self.on_started: Listeners[[]] = Listeners()
+        self.on_words: Listeners[[int]] = Listeners()
         self.job_id = runner.submit(
             job,
             JobCallbacks(
-                on_token=lambda text: self._post(self._tokens.put_nowait, text),
+                on_token=lambda text: self._post(self._token, text),
                 on_finished=lambda result: self._post(self._finish, result, None),
                 on_failed=lambda message: self._post(self._finish, None, message),
                 on_started=lambda: self._post(self._start),
@@ -57,6 +62,17 @@ class Generation:
 
     def _start(self) -> None:
         self.started = True
+        self.on_started.emit()
+
+    def _token(self, text: str) -> None:
+        self._tokens.put_nowait(text)
+        if not self._stopped:
+            self.on_words.emit(self._counter.add(text))
+
+    @property
+    def words(self) -> int:
+        """Words of output so far."""
+        return self._counter.words
 
     def _finish(self, result: GenerationResult | None, message: str | None) -> None:
         self._tokens.put_nowait(_END)
@@ -117,17 +133,40 @@ class JobService:
     """Starts generation jobs for the open story. Closing or switching the story cancels its
     jobs, queued or running; their results are dropped by the services that await them."""
 
-    def __init__(self, runner: JobRunner, stories: StoryService) -> None:
+    def __init__(
+        self, runner: JobRunner, stories: StoryService, activities: ActivityService | None = None
+    ) -> None:
         self.runner = runner
         self.stories = stories
+        self.activities = activities or ActivityService()
         self._live: set[Generation] = set()
         stories.on_closing(self.cancel_story)
 
-    def generate(self, job: GenerationJob, session: StorySession | None) -> Generation:
-        """Queue `job` for the story of `session` (None: for no story, as the API allows)."""
+    def generate(
+        self,
+        job: GenerationJob,
+        session: StorySession | None,
+        name: str | None = None,
+        background: bool = False,
+    ) -> Generation:
+        """Queue `job` for the story of `session` (None: for no story, as the API allows).
+        It is listed in the activities as `name` (default: its operation's) until it ends."""
         generation = Generation(self.runner, job, session)
         self._live.add(generation)
         generation.add_done_callback(self._live.discard)
+        default_name, progress_kind = OPERATION_NAMES.get(
+            job.operation, (job.operation.replace("_", " ").capitalize(), "words")
+        )
+        activity = self.activities.add(
+            name or default_name,
+            job.operation,
+            generation.cancel,
+            background=background,
+            progress_kind=progress_kind,
+        )
+        generation.on_started.connect(lambda: self.activities.started(activity))
+        generation.on_words.connect(lambda words: self.activities.wrote(activity, words))
+        generation.add_done_callback(lambda _g: self.activities.finish(activity))
         return generation
 
     def live(self, session: StorySession | None = None) -> list[Generation]:

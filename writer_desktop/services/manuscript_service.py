@@ -24,6 +24,7 @@ from writer_desktop.manuscripts import (
     split_options,
 )
 from writer_desktop.manuscripts.isolation import ReadJob, read_isolated
+from writer_desktop.services.activity import ActivityService
 from writer_desktop.services.backup_service import BackupService
 from writer_desktop.services.errors import StoryFileError
 from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
@@ -47,9 +48,15 @@ class ImportPreview:
 class ManuscriptService:
     """Manuscript files in (read, preview, import) and out (export) for the open story."""
 
-    def __init__(self, stories: StoryService, backups: BackupService | None = None) -> None:
+    def __init__(
+        self,
+        stories: StoryService,
+        backups: BackupService | None = None,
+        activities: ActivityService | None = None,
+    ) -> None:
         self.stories = stories
         self.backups = backups
+        self.activities = activities or ActivityService()
 
     def read(self, path: Path) -> ImportPreview:
         """Read (in a capped child process) and split a manuscript; nothing is changed
@@ -70,12 +77,22 @@ class ManuscriptService:
         the child process reading the file."""
         path = Path(path)
         job = ReadJob(path)
+        task = asyncio.current_task()
+        activity = self.activities.add(
+            f"Importing {path.name}",
+            "import",
+            task.cancel if task is not None else job.kill,
+            state="running",
+            progress_kind="reading",
+        )
         try:
             blocks = await asyncio.to_thread(job.wait)
+            return await asyncio.to_thread(self._preview, path, blocks)
         except asyncio.CancelledError:
             job.kill()
             raise
-        return await asyncio.to_thread(self._preview, path, blocks)
+        finally:
+            self.activities.finish(activity)
 
     def split(self, preview: ImportPreview, rule: SplitRule) -> list[ImportedChapter]:
         """The preview's manuscript split another way (a heading level, "Chapter N"

@@ -19,6 +19,9 @@ import numpy as np
 from gguf import GGUFReader
 from gguf.constants import GGMLQuantizationType, GGUFValueType, LlamaFileType
 
+from writer_desktop.domain.model_names import friendly_model_name
+from writer_desktop.inference import ModelLoadError, default_model_path
+
 log = logging.getLogger(__name__)
 
 LM_STUDIO = "LM Studio"
@@ -194,6 +197,20 @@ def _shards(path: Path) -> list[Path]:
     ]
 
 
+def _general(reader: GGUFReader) -> dict[str, str]:
+    keys = ("general.basename", "general.size_label", "general.finetune", "general.name")
+    return {key: _str(reader, key) for key in keys}
+
+
+def default_model_name() -> str:
+    """The built-in model's name as the author would say it ("SmolLM2 135M Instruct")."""
+    try:
+        path = default_model_path()
+    except ModelLoadError:
+        return "not installed"
+    return friendly_model_name(path, {})
+
+
 def read_gguf_info(path: Path, source: str = "", name: str = "") -> ModelInfo:
     """What the GGUF header at `path` says: reads the metadata and tensor table only, so a
     multi-GB file takes as long as a small one. A split model's first file stands for all.
@@ -217,7 +234,7 @@ def read_gguf_info(path: Path, source: str = "", name: str = "") -> ModelInfo:
         size += shard.stat().st_size
     return ModelInfo(
         path=path,
-        name=name or _str(reader, "general.name") or path.stem,
+        name=name or friendly_model_name(path, _general(reader)),
         size_bytes=size,
         quantisation=_quantisation(reader),
         parameters=parameters,

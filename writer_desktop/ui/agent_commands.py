@@ -185,7 +185,9 @@ class AgentCommands(QObject):
                 return
             for chapter in chapters:
                 self.window.binder.append_chapter(chapter)
-            if chapters:
+            if not chapters:
+                status.showMessage(self.tr("Outline planning stopped."), 8000)
+            else:
                 status.showMessage(
                     self.tr("Added {0} outline chapters.").format(len(chapters)), 8000
                 )

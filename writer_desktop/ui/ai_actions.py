@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from writer_desktop.domain import word_count
 from writer_desktop.services import (
     AgentRun,
     ContextBudgetError,
@@ -45,6 +46,7 @@ class AiActions(QObject):
         self.engine = core.engine
         self.distill = core.distill
         self.stories = core.stories
+        self.activities = core.activities
         self.window = window
         self.editor_run: AgentRun | None = None
         self.editor_task: asyncio.Task | None = None
@@ -64,6 +66,7 @@ class AiActions(QObject):
         self.stop_action = self._action(self.tr("&Stop"), "Ctrl+.", self.stop)
 
         self.engine.changed.connect(self._on_model_state)
+        self.activities.changed.connect(self._show_stop)
         self.distill.changed.connect(lambda _pending: self._show_background())
 
     def _action(self, text: str, shortcut: str | None, slot) -> QAction:
@@ -149,8 +152,17 @@ class AiActions(QObject):
         for action, tip in tips.items():
             action.setEnabled(reason is None)
             action.setToolTip(reason or tip)
-        self.stop_action.setEnabled(self.editor_busy)
+        self._show_stop()
         self.state_changed.emit()
+
+    def _show_stop(self) -> None:
+        """Stop works for whatever the author started: the editor's stream, a Review,
+        outline planning, chat, whether or not its pane is on screen."""
+        busy = self.editor_busy or self.activities.foreground_busy
+        self.stop_action.setEnabled(busy)
+        self.stop_action.setToolTip(
+            self.tr("Stop the AI") if busy else self.tr("Nothing to stop: the AI is idle.")
+        )
 
     # -- following a run -------------------------------------------------------------------
 
@@ -176,15 +188,22 @@ class AiActions(QObject):
         return await run.result()
 
     def stop(self) -> None:
-        """Stop the stream into the editor; what was written stays."""
+        """Stop the stream into the editor, else every job the author started (Review,
+        outlines, chat); what was written stays. Background summaries go on."""
         if self.editor_run is not None:
             self.editor_run.cancel()
         elif self.editor_task is not None:
             self.editor_task.cancel()
+        else:
+            self.activities.stop_foreground()
 
     def abandon(self) -> None:
-        """Stop and take no more text into the editor: it is about to show something else."""
-        self.stop()
+        """Stop the editor's stream and take no more text into the editor: it is about to
+        show something else (the panes' jobs are the story's, and end with it)."""
+        if self.editor_run is not None:
+            self.editor_run.cancel()
+        elif self.editor_task is not None:
+            self.editor_task.cancel()
         self.window.editor.end_ai_insertion()
 
     def busy_with(self, chapter_id: int) -> bool:
@@ -296,10 +315,9 @@ class AiActions(QObject):
         else:
             self._end_editor_run()
             verb = self.tr("Stopped") if result.cancelled else self.tr("Done")
+            words = word_count(result.text)
             self.window.statusBar().showMessage(
-                self.tr("{0}: {1} tokens in {2:.1f} s").format(
-                    verb, result.completion_tokens, result.seconds
-                ),
+                self.tr("{0}: {1} words in {2:.0f} s").format(verb, f"{words:,}", result.seconds),
                 8000,
             )
             self.generation_finished.emit(result)

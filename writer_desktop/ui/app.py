@@ -61,8 +61,8 @@ class FileOpenFilter(QObject):
     double-clicked or dropped .wstory this way rather than on the command line. A file that
     arrives before the window can take it waits for start()."""
 
-    def __init__(self, open_story: Callable[[Path], object], parent: QObject) -> None:
-        super().__init__(parent)
+    def __init__(self, open_story: Callable[[Path], object]) -> None:
+        super().__init__()  # owned by WriterApp, not by the QApplication that outlives it
         self._open_story = open_story
         self.ready = False
         self.waiting: list[Path] = []
@@ -107,7 +107,7 @@ class WriterApp:
         self.loop = gui_event_loop(qt_app)
         self.core = core or build_core(settings, paths)
         self.window = MainWindow(self.core)
-        self.file_open = FileOpenFilter(self.window.open_story, qt_app)
+        self.file_open = FileOpenFilter(self.window.open_story)
         qt_app.installEventFilter(self.file_open)
 
     @property
@@ -168,7 +168,6 @@ class WriterApp:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.file_open)
-            self.file_open.deleteLater()
         if self.window.isVisible():
             self.window.close_without_asking()
         self.core.shutdown()

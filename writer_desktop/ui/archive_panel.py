@@ -106,8 +106,8 @@ class ArchivePanel(QWidget):
         if not self.indexer.enabled:
             self.status.setText(
                 self.tr(
-                    "The archive is off. Set ARCHIVE_DB_PATH (File > "
-                    "Settings, Other) to a folder to turn it on."
+                    "The archive is off. To let the agents recall earlier scenes and notes, "
+                    "choose an archive folder in File > Settings…, Archive."
                 )
             )
         elif self.indexer.error:

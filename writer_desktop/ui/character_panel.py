@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QMenu, QPlainTextEdit
 
 from writer_desktop.domain import Character
 from writer_desktop.ui.bible_panel import BiblePanel
@@ -17,8 +18,11 @@ def _text_box(height: int = 40) -> QPlainTextEdit:
 
 class CharacterPanel(BiblePanel):
     noun = "character"
+    rename_requested = Signal()  # Rename character…: everywhere in the story
 
     def build_form(self, form: QFormLayout) -> None:
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
         self.name_edit = QLineEdit()
         self.role_edit = QLineEdit()
         self.bio_edit = _text_box(60)
@@ -36,6 +40,13 @@ class CharacterPanel(BiblePanel):
             line.textEdited.connect(self.edited)
         for box in (self.bio_edit, self.goals_edit, self.state_edit):
             box.textChanged.connect(self.edited)
+
+    def _context_menu(self, position: QPoint) -> None:
+        if self.list.itemAt(position) is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Rename character everywhere…"), self.rename_requested.emit)
+        menu.exec(self.list.viewport().mapToGlobal(position))
 
     def show_entry(self, entry: Character) -> None:
         self.name_edit.setText(entry.name)

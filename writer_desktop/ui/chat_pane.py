@@ -1,16 +1,18 @@
-"""Chat with the manuscript: the story is the context, conversations are kept in the file."""
+"""Chat with the manuscript: the story is the context, conversations are kept in the file;
+answers are shown as rendered Markdown, also while they stream."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +38,7 @@ class ChatPane(QWidget):
         self.ai = ai
         self.window = window
         self.run: AgentRun | None = None
+        self.answer = ""  # the answer streaming in
         self.task: asyncio.Task | None = None
         self.conversation = 1
 
@@ -43,8 +46,14 @@ class ChatPane(QWidget):
         self.conversations.currentIndexChanged.connect(self._on_conversation_chosen)
         new_button = QPushButton(self.tr("New conversation"))
         new_button.clicked.connect(self.new_conversation)
-        self.transcript = QPlainTextEdit()
-        self.transcript.setReadOnly(True)
+        self.transcript = QTextBrowser()
+        self.transcript.setOpenExternalLinks(False)
+        # The conversation as Markdown; the answer streaming in is the last entry.
+        self.entries: list[str] = []
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(120)
+        self._render_timer.timeout.connect(self._render)
         self.question = QLineEdit()
         self.question.setPlaceholderText(self.tr("Ask about your story…"))
         self.question.returnPressed.connect(lambda: self.send())
@@ -89,15 +98,27 @@ class ChatPane(QWidget):
             self._show_conversation()
 
     def _show_conversation(self) -> None:
-        self.transcript.clear()
-        if not self.window.stories.is_open:
-            return
-        for message in self.ai.agents.chat_messages(self.conversation):
-            self._append(message.role, message.content)
+        self.entries = []
+        if self.window.stories.is_open:
+            for message in self.ai.agents.chat_messages(self.conversation):
+                self._append(message.role, message.content)
+        self._render()
 
     def _append(self, role: str, text: str) -> None:
         who = self.tr("You") if role == "user" else self.tr("Assistant")
-        self.transcript.appendPlainText(f"{who}: {text}\n")
+        self.entries.append(f"**{who}:** {text}")
+
+    def _note(self, text: str) -> None:
+        self.entries.append(f"*{text}*")
+        self._render()
+
+    def _render(self) -> None:
+        self._render_timer.stop()
+        bar = self.transcript.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self.transcript.setMarkdown("\n\n".join(self.entries))
+        if at_end:
+            bar.setValue(bar.maximum())
 
     def send(
         self, question: str | None = None, max_tokens: int | None = None
@@ -106,11 +127,13 @@ class ChatPane(QWidget):
         reason = self.ai.unavailable(needs_chapter=False)
         if not question or self.task is not None or reason is not None:
             if reason:
-                self.transcript.appendPlainText(reason)
+                self._note(reason)
             return None
         self.question.clear()
         self._append("user", question)
-        self.transcript.appendPlainText(self.tr("Assistant: "))
+        self._append("assistant", "")
+        self.answer = ""
+        self._render()
         starting = self.ai.agents.chat(
             self.conversation, question, self.window.editor.chapter_id, max_tokens
         )
@@ -125,11 +148,11 @@ class ChatPane(QWidget):
         try:
             await self.ai.follow(starting, self._on_token, started)
         except (ContextBudgetError, JobFailedError, StoryFileError) as exc:
-            self.transcript.appendPlainText(self.tr("[failed: {0}]").format(exc))
+            self._note(self.tr("The answer failed: {0}").format(exc))
         except StoryChangedError:
             self._show_conversation()  # it belonged to a story that is closed now
         else:
-            self.transcript.appendPlainText("")
+            self._render()
         finally:
             self.run, self.task = None, None
             self.update_buttons()
@@ -141,8 +164,10 @@ class ChatPane(QWidget):
             self.task.cancel()
 
     def _on_token(self, text: str) -> None:
-        self.transcript.moveCursor(self.transcript.textCursor().MoveOperation.End)
-        self.transcript.insertPlainText(text)
+        self.answer += text
+        self.entries[-1] = f"**{self.tr('Assistant')}:** {self.answer}"
+        if not self._render_timer.isActive():
+            self._render_timer.start()
 
     def update_buttons(self) -> None:
         self.send_button.setEnabled(self.task is None)

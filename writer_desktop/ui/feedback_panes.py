@@ -1,18 +1,22 @@
-"""Editor, Character and Rater feedback side by side: each streams, stops and keeps history."""
+"""Editor, Character and Rater feedback side by side (or as tabs when the room is narrow):
+each streams as rendered Markdown, stops, keeps history labelled by date and model, links
+the passages it quotes to the editor, and says when the chapter has changed since."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +31,14 @@ from writer_desktop.services import (
     StoryChangedError,
     StoryFileError,
 )
+from writer_desktop.services.feedback_text import (
+    QUOTE_SCHEME,
+    history_label,
+    is_stale,
+    link_quotes,
+    rating_markdown,
+    rating_progress,
+)
 from writer_desktop.ui.rating_chart import RatingChart
 
 if TYPE_CHECKING:
@@ -39,6 +51,11 @@ TITLES = {
     "rater_feedback": "Rater",
 }
 AGENT_OF = {"editor_review": "editor", "character_feedback": "character", "rater_feedback": "rater"}
+# Below this width the three panes are tabs, not columns too narrow to read.
+SIDE_BY_SIDE_MIN_WIDTH = 960
+# Streaming Markdown is rendered again at most this often.
+RENDER_MS = 120
+STALE_STYLE = "background: #fff3cd; color: #5c4400; padding: 3px; border-radius: 3px;"
 
 
 class FeedbackPane(QWidget):
@@ -71,7 +88,8 @@ class FeedbackPane(QWidget):
         )
         self.history_combo.setMinimumContentsLength(6)
         header = QHBoxLayout()
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title)
+        header.addStretch(1)
         header.addWidget(self.run_button)
         header.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
@@ -87,9 +105,26 @@ class FeedbackPane(QWidget):
             layout.addWidget(self.chart)
         else:
             self.chart.hide()
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
+        self.stale_label = QLabel()
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet(STALE_STYLE)
+        self.stale_label.hide()
+        layout.addWidget(self.stale_label)
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.setPlaceholderText(
+            self.tr("No {0} feedback on this chapter yet: Run asks for it.").format(
+                self.tr(TITLES[operation])
+            )
+        )
+        self.text.anchorClicked.connect(self.open_link)
         layout.addWidget(self.text, 1)
+        self.passages: list[str] = []  # the quoted passages the shown links point to
+        self.streamed = ""  # the answer so far, while it streams
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_MS)
+        self._render_timer.timeout.connect(self._render_stream)
 
     # -- running ---------------------------------------------------------------------------
 
@@ -114,7 +149,11 @@ class FeedbackPane(QWidget):
             max_tokens = None  # a rating cut off mid-JSON is no rating: use the full allowance
         self.window.saver.save()
         self.text.clear()
+        self.streamed = ""
+        self.stale_label.hide()
         self.chart.set_scores({})
+        if self.operation == "rater_feedback":
+            self.text.setPlainText(self.tr("Rating… the Rater is reading the chapter."))
         starting = self.ai.agents.feedback(self.operation, chapter_id, character, max_tokens)
         self.task = self.ai.spawn(self._review(starting))
         self.update_buttons()
@@ -130,20 +169,28 @@ class FeedbackPane(QWidget):
         try:
             feedback = await self.ai.follow(starting, self._on_token, started)
         except (ContextBudgetError, JobFailedError, StoryFileError) as exc:
+            self._render_timer.stop()
             self.text.setPlainText(self.tr("Failed: {0}").format(exc))
             note = ""
         except AgentOutputError as exc:
             note = f"\n{exc}"
+            if self.operation == "rater_feedback":  # never the raw JSON: say what went wrong
+                note = self.tr("\nThe rating could not be read; run it again.")
         except StoryChangedError:
             dropped = True  # the story it was for is closed; this pane shows another now
         finally:
             self.run, self.task = None, None
             self.update_buttons()
+        self._render_timer.stop()
         if feedback is not None or dropped:
             # Saved, or dropped with its story: show what the chapter on screen has.
             self.load_history(self.window.editor.chapter_id)
+        elif note and self.operation == "rater_feedback":  # never the half-made JSON
+            stopped = note == self.tr("\n[stopped]")
+            self.text.setPlainText(self.tr("Rating stopped.") if stopped else note.strip())
         elif note:
-            self.text.appendPlainText(note)
+            self._render_stream()
+            self.text.append(note.strip())
         self.finished.emit(feedback)
 
     def stop(self) -> None:
@@ -153,8 +200,49 @@ class FeedbackPane(QWidget):
             self.task.cancel()
 
     def _on_token(self, text: str) -> None:
-        self.text.moveCursor(self.text.textCursor().MoveOperation.End)
-        self.text.insertPlainText(text)
+        self.streamed += text
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _render_stream(self) -> None:
+        """The answer so far: Markdown rendered, or for the Rater (JSON as it streams)
+        how far the rating has got."""
+        if self.operation == "rater_feedback":
+            done = rating_progress(self.streamed)
+            self.text.setPlainText(
+                self.tr("Rating… {0} of {1} aspects scored.").format(done, len(RATER_ASPECTS))
+            )
+            return
+        bar = self.text.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self.text.setMarkdown(self.streamed)
+        if at_end:
+            bar.setValue(bar.maximum())
+
+    def open_link(self, url: QUrl) -> None:
+        """A quoted passage clicked: select it in the chapter."""
+        if url.scheme() != QUOTE_SCHEME:
+            return
+        try:
+            passage = self.passages[int(url.path())]
+        except (ValueError, IndexError):
+            return
+        self.select_in_editor(passage)
+
+    def select_in_editor(self, passage: str) -> bool:
+        editor = self.window.editor
+        found = editor.document().find(passage)
+        if found.isNull():  # the note may have changed the case or the punctuation
+            found = editor.document().find(passage.rstrip(".,;:!?…"))
+        if found.isNull():
+            self.window.statusBar().showMessage(
+                self.tr("That passage is no longer in the chapter."), 6000
+            )
+            return False
+        editor.setTextCursor(found)
+        editor.ensureCursorVisible()
+        editor.setFocus()
+        return True
 
     def update_buttons(self) -> None:
         reason = self.ai.unavailable()
@@ -191,23 +279,55 @@ class FeedbackPane(QWidget):
         )
         self.history_combo.blockSignals(True)
         self.history_combo.clear()
+        chapter = self._chapter(chapter_id)
         for item in self.history:
-            who = f"{item.character_name} · " if item.character_name else ""
-            stamp = item.created_at.strftime("%Y-%m-%d %H:%M") if item.created_at else ""
-            self.history_combo.addItem(f"{who}{stamp} · {item.model}")
+            stale = chapter is not None and is_stale(item, chapter)
+            self.history_combo.addItem(history_label(item, stale))
         self.history_combo.blockSignals(False)
+        self.history_combo.setVisible(bool(self.history))
         if self.history:
             self._show_history_item(0)
         else:
             self.text.clear()
+            self.passages = []
+            self.stale_label.hide()
             self.chart.set_scores({})
+
+    def _chapter(self, chapter_id: int | None):
+        if chapter_id is None or not self.window.stories.is_open:
+            return None
+        try:
+            return self.window.stories.chapter(chapter_id)
+        except KeyError:
+            return None
+
+    def check_stale(self) -> None:
+        """Say whether the feedback shown is older than the chapter's text."""
+        index = self.history_combo.currentIndex()
+        chapter = self._chapter(self.window.editor.chapter_id)
+        if self.busy or not 0 <= index < len(self.history) or chapter is None:
+            self.stale_label.hide()
+            return
+        item = self.history[index]
+        stale = is_stale(item, chapter)
+        self.stale_label.setText(
+            self.tr(
+                "The chapter has changed since this was written: run it again to see "
+                "what it makes of the text now."
+            )
+        )
+        self.stale_label.setVisible(stale)
+        self.history_combo.setItemText(index, history_label(item, stale))
 
     def _show_history_item(self, index: int) -> None:
         if not 0 <= index < len(self.history):
             return
         item = self.history[index]
+        self.check_stale()
         if self.operation != "rater_feedback" or not item.scores:
-            self.text.setPlainText(item.content)
+            chapter_text = self.window.editor.toPlainText()
+            markdown, self.passages = link_quotes(item.content, chapter_text)
+            self.text.setMarkdown(markdown)
             return
         current = {a: item.scores[a]["score"] for a in RATER_ASPECTS}
         previous = None
@@ -215,12 +335,10 @@ class FeedbackPane(QWidget):
             earlier = self.history[index + 1].scores or {}
             previous = {a: earlier[a]["score"] for a in RATER_ASPECTS}
         self.chart.set_scores(current, previous)
-        self.text.setPlainText(
-            "\n".join(
-                f"{a}: {item.scores[a]['score']}/10 — {item.scores[a]['reason']}"
-                for a in RATER_ASPECTS
-            )
+        markdown, self.passages = link_quotes(
+            rating_markdown(item.scores), self.window.editor.toPlainText()
         )
+        self.text.setMarkdown(markdown)
 
 
 class FeedbackPanes(QWidget):
@@ -231,12 +349,42 @@ class FeedbackPanes(QWidget):
         self.panes = {op: FeedbackPane(op, ai, window) for op in TITLES}
         self.review_button = QPushButton(self.tr("Review chapter (all three)"))
         self.review_button.clicked.connect(lambda: self.review())
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        for pane in self.panes.values():
-            splitter.addWidget(pane)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.review_button)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.tabs, 1)
+        self.tabbed: bool | None = None
+        self.arrange(tabbed=True)
+        window.chapter_saved.connect(lambda _id: self.check_stale())
+
+    def arrange(self, tabbed: bool) -> None:
+        """Columns side by side when there is room to read them, else tabs."""
+        if tabbed == self.tabbed:
+            return
+        self.tabbed = tabbed
+        for pane in self.panes.values():
+            pane.title.setVisible(not tabbed)  # a tab already says whose it is
+            if tabbed:
+                self.tabs.addTab(pane, self.tr(TITLES[pane.operation]))
+            else:
+                self.splitter.addWidget(pane)
+                pane.show()  # a tab widget hides the pages not on top
+        self.tabs.setVisible(tabbed)
+        self.splitter.setVisible(not tabbed)
+        if not tabbed:
+            self.splitter.setSizes([10_000] * len(self.panes))  # equal columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.arrange(tabbed=event.size().width() < SIDE_BY_SIDE_MIN_WIDTH)
+        super().resizeEvent(event)
+
+    def check_stale(self) -> None:
+        for pane in self.panes.values():
+            pane.check_stale()
 
     def review(self, max_tokens: int | None = None) -> list[asyncio.Task]:
         """Start every pane; the three jobs queue one after another on the model."""

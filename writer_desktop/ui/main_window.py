@@ -22,6 +22,7 @@ from shiboken6 import isValid
 
 from writer_desktop.resources import resource
 from writer_desktop.services import Core, StoryFileError, StoryLockedError
+from writer_desktop.ui.activity_indicator import ActivityIndicator
 from writer_desktop.ui.agent_commands import AgentCommands
 from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.archive_panel import ArchivePanel
@@ -37,6 +38,7 @@ from writer_desktop.ui.manuscript_actions import ManuscriptActions, manuscript_p
 from writer_desktop.ui.menus import MainMenus
 from writer_desktop.ui.page_view import PageView
 from writer_desktop.ui.plot_panel import PlotPanel
+from writer_desktop.ui.replace_actions import ReplaceActions
 from writer_desktop.ui.story_dialogs import StoryDialogs
 from writer_desktop.ui.tasks import spawn
 
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         self.words_label = QLabel()
         self.model_label = QLabel(self.tr("Model: starting…"))
         self.saver = ChapterSaver(self)
+        self.activity = ActivityIndicator(core.activities, self)
+        self.statusBar().addPermanentWidget(self.activity)
         self.statusBar().addPermanentWidget(self.saver.unsaved_label)
         self.statusBar().addPermanentWidget(self.words_label)
         self.statusBar().addPermanentWidget(self.model_label)
@@ -114,6 +118,8 @@ class MainWindow(QMainWindow):
         self.characters_dock.raise_()
         self.dialogs = StoryDialogs(self)
         self.page = PageView(self)
+        self.replacing = ReplaceActions(core.replace, self)
+        self.find_bar.story_wide_requested.connect(self.replacing.open_dialog)
         self.menus = MainMenus(self)
         self.leave_focus_action = QAction(self.tr("Leave focus mode"), self)
         self.leave_focus_action.setShortcut(QKeySequence("Esc"))

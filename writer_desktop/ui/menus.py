@@ -83,6 +83,8 @@ class MainMenus(QObject):
             self.tr("Find and &replace…"), lambda: window.find_bar.open(replace=True), "Ctrl+H"
         )
         edit_menu.addActions([find, replace])
+        edit_menu.addSeparator()
+        edit_menu.addActions(window.replacing.actions())
 
         format_menu = bar.addMenu(self.tr("F&ormat"))
 
@@ -176,6 +178,8 @@ class MainMenus(QObject):
             self.snapshot_action,
             self.disclosure_action,
             self.outline_action,
+            self.window.replacing.find_action,
+            self.window.replacing.rename_action,
         ]
 
     def writing_actions(self) -> list[QAction]:
@@ -187,4 +191,6 @@ class MainMenus(QObject):
             self.trash_action,
             self.snapshot_action,
             self.outline_action,
+            self.window.replacing.find_action,
+            self.window.replacing.rename_action,
         ]

@@ -40,6 +40,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "import_corpus_ok": (1.0, ">=", "share"),
     "import_bomb_peak_mb": (300.0, "<=", "MB"),
     "import_bomb_s": (5.0, "<=", "s"),
+    "modify_diff_5k_words_ms": (100.0, "<=", "ms"),
 }
 
 GEN_PROMPT = [
@@ -508,6 +509,12 @@ def bench_import_real() -> dict[str, float]:
     return run_import_real()
 
 
+def bench_diff() -> dict[str, float]:
+    from benchmarks.diff_bench import bench_diff as run_diff_bench
+
+    return run_diff_bench()
+
+
 def bench_kill9() -> dict[str, float]:
     from benchmarks.kill9 import bench_kill9 as run_kill9_bench
 
@@ -528,6 +535,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "story_file": bench_story_file,
     "api": bench_api,
     "import_real": bench_import_real,
+    "diff": bench_diff,
 }
 
 

@@ -8,7 +8,9 @@ from writer_desktop.agents import (
     OPERATIONS,
     PromptLibrary,
     PromptTemplate,
+    distill_combine_messages,
     distill_messages,
+    distill_part_messages,
     system_base,
 )
 
@@ -67,3 +69,11 @@ def test_every_operation_has_a_template_with_its_placeholders_filled():
         names = set(re.findall(r"\$(\w+)", template.system.template + template.user.template))
         role, task = template.role_and_task(**{n: f"<{n}>" for n in names})
         assert task, name
+
+
+def test_a_long_text_has_prompts_for_its_parts_and_for_combining_them():
+    prompts = PromptLibrary()
+    part = distill_part_messages(prompts, "chapter", "Buck ran.\n", 2, 3)[-1]["content"]
+    assert "part 2 of 3 of one chapter of a novel" in part and part.endswith("Buck ran.")
+    combine = distill_combine_messages(prompts, "chapter", ["Buck ran.", "Buck howled."])
+    assert combine[-1]["content"].endswith("Part 1: Buck ran.\n\nPart 2: Buck howled.")

@@ -60,10 +60,20 @@ def test_modify_accept_all_then_undo_and_reject(qtbot, ready):
     window = ready.window
     commands = window.commands
     dialog = commands.modify("Make it more dramatic", max_tokens=60)
-    qtbot.waitUntil(lambda: not dialog.stop_button.isEnabled(), timeout=60_000)
+
+    def compared() -> None:  # the rewrite is in and compared off the GUI thread
+        assert dialog.comparison is not None, dialog.status.text()
+
+    qtbot.waitUntil(compared, timeout=120_000)
     assert dialog.changes, dialog.status.text()
-    rewrite = dialog.rewrite
+    decided = []
+    dialog.decided.connect(decided.append)
     dialog.accept_all()
+    (rewrite,) = decided
+    if dialog.comparison.cut_off:  # the model reached max_tokens: the rest is kept
+        assert rewrite.endswith(OPENING[dialog.comparison.stopped_at :])
+    else:
+        assert rewrite == dialog.rewrite.strip()
     # The rewrite's words on the page, its blank lines as paragraphs; saved as shown.
     shown = window.editor.chapter_text()
     assert strip_emphasis(shown).split() == strip_emphasis(rewrite).split()
@@ -74,7 +84,10 @@ def test_modify_accept_all_then_undo_and_reject(qtbot, ready):
     assert window.editor.toPlainText() == OPENING
 
     dialog = commands.modify("Make it quieter", max_tokens=60)
-    qtbot.waitUntil(lambda: not dialog.stop_button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(
+        lambda: dialog.comparison is not None or "no rewrite" in dialog.status.text(),
+        timeout=120_000,
+    )
     dialog.reject_all()
     assert window.editor.toPlainText() == OPENING
 

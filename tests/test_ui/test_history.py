@@ -16,6 +16,7 @@ def test_restore_a_snapshot_keeps_the_replaced_text_and_undoes_in_one_step(qtbot
     window.dialogs.chapter_history()
     dialog = window.dialogs.history_dialog
     assert dialog.list.count() == 1 and "test" in dialog.list.item(0).text()
+    qtbot.waitUntil(lambda: dialog.comparing is None)  # compared off the GUI thread
     shown = dialog.view.toPlainText()  # the snapshot against the text now, word by word
     assert "First" in shown and "Second" in shown and "line-through" in dialog.view.toHtml()
     dialog.restore_selected()

@@ -1,6 +1,11 @@
 """Prompt specs of the agents: templates per operation, schemas, shared prompt parts."""
 
-from writer_desktop.agents.common import distill_messages, system_base
+from writer_desktop.agents.common import (
+    distill_combine_messages,
+    distill_messages,
+    distill_part_messages,
+    system_base,
+)
 from writer_desktop.agents.prompts import PromptLibrary, PromptTemplate
 from writer_desktop.agents.specs import OPERATIONS, REVIEW_OPERATIONS, Operation
 
@@ -10,6 +15,8 @@ __all__ = [
     "Operation",
     "PromptLibrary",
     "PromptTemplate",
+    "distill_combine_messages",
     "distill_messages",
+    "distill_part_messages",
     "system_base",
 ]

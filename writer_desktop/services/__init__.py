@@ -17,7 +17,7 @@ from writer_desktop.services.backup_service import BackupService
 from writer_desktop.services.context_agents import ContextAgents
 from writer_desktop.services.context_service import ContextService, content_hash
 from writer_desktop.services.core import Core, blocking_runner, build_core
-from writer_desktop.services.distill_service import DistillService
+from writer_desktop.services.distill_service import DistillService, SummaryFailure
 from writer_desktop.services.engine_check import ConnectionReport, test_connection
 from writer_desktop.services.errors import (
     AgentOutputError,
@@ -58,6 +58,7 @@ __all__ = [
     "ConnectionReport",
     "Core",
     "DistillService",
+    "SummaryFailure",
     "EngineService",
     "Generation",
     "ImportPreview",

@@ -110,7 +110,7 @@ def build_core(
     # Chapters deleted for good (the trash emptied) leave the archive too.
     stories.purged.connect(lambda ids: [archive.remove_chapter(i) for i in ids])
     context = ContextService(stories, settings, prompts, archive.pinned_elements)
-    distill = DistillService(stories, jobs, prompts, settings)
+    distill = DistillService(stories, jobs, prompts, settings, context)
     agents = AgentService(stories, jobs, prompts, settings, context, distill)
     backups = BackupService(stories, settings, paths.data_dir / "backups")
     return Core(

@@ -136,7 +136,11 @@ class AgentCommands(QObject):
             except StoryChangedError:
                 dialog.reject()
             else:
-                dialog.finish(result.text, result.cancelled)
+                # Compared off the GUI thread; a rewrite cut off by max_tokens covers only
+                # the start of the passage.
+                await dialog.finish(
+                    result.text, result.cancelled, cut_off=result.finish_reason == "length"
+                )
 
         task = self.ai.spawn(rewrite())
         dialog.rejected.connect(task.cancel)

@@ -19,6 +19,7 @@ from writer_desktop.services import (
     JobFailedError,
     StoryChangedError,
     StoryFileError,
+    SummaryFailure,
 )
 from writer_desktop.ui.tasks import spawn
 
@@ -68,6 +69,7 @@ class AiActions(QObject):
         self.engine.changed.connect(self._on_model_state)
         self.activities.changed.connect(self._show_stop)
         self.distill.changed.connect(lambda _pending: self._show_background())
+        self.distill.failed.connect(self._show_summary_failure)
 
     def _action(self, text: str, shortcut: str | None, slot) -> QAction:
         action = QAction(text, self.window)
@@ -219,6 +221,16 @@ class AiActions(QObject):
             )
         else:
             self.window.statusBar().showMessage(self.tr("Summaries up to date."), 4000)
+
+    def _show_summary_failure(self, failure: SummaryFailure) -> None:
+        """Said once per text: the service does not try it again until the text changes."""
+        self.window.statusBar().showMessage(
+            self.tr(
+                "Could not summarise a {0} of {1} words: {2} It is tried again when its "
+                "text changes."
+            ).format(failure.kind, f"{failure.words:,}", failure.reason),
+            15000,
+        )
 
     # -- streams into the editor -----------------------------------------------------------
 

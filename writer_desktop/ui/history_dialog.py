@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from writer_desktop.domain import Snapshot, word_count
-from writer_desktop.services.revision import diff_changes
+from writer_desktop.services.revision import diff_changes_async
 from writer_desktop.ui.diff_html import diff_html
+from writer_desktop.ui.tasks import spawn
 
 
 class HistoryDialog(QDialog):
@@ -31,6 +34,7 @@ class HistoryDialog(QDialog):
         self.current = current
         self.snapshots = snapshots
         self.chosen: Snapshot | None = None
+        self.comparing: asyncio.Task | None = None  # the snapshot being compared
 
         self.list = QListWidget()
         for snapshot in snapshots:
@@ -67,13 +71,26 @@ class HistoryDialog(QDialog):
         bottom.addStretch()
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
+        self.finished.connect(self._stop_comparing)
         if snapshots:
             self.list.setCurrentRow(0)
 
+    def _stop_comparing(self) -> None:
+        if self.comparing is not None:
+            self.comparing.cancel()
+            self.comparing = None
+
     def _show(self, row: int) -> None:
+        """Compare the chosen snapshot with the text now, off the GUI thread."""
+        self._stop_comparing()
         if 0 <= row < len(self.snapshots):
-            old = self.snapshots[row].content
-            self.view.setHtml(diff_html(old, diff_changes(old, self.current)))
+            self.view.setPlainText(self.tr("Comparing…"))
+            self.comparing = spawn(self._compare(self.snapshots[row].content))
+
+    async def _compare(self, old: str) -> None:
+        changes = await diff_changes_async(old, self.current)
+        self.view.setHtml(diff_html(old, changes))
+        self.comparing = None
 
     def restore_selected(self) -> None:
         row = self.list.currentRow()

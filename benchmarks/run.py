@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import platform
@@ -30,6 +29,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "context_assembly_150k_warm_ms": (50.0, "<=", "ms"),
     "second_agent_ttft_ratio": (0.05, "<=", "ratio"),
     "review_vs_cold_ratio": (0.40, "<=", "ratio"),
+    "stop_latency_ms": (300.0, "<=", "ms"),
     "retrieval_top3_real": (0.85, ">=", "share"),
     "archive_index_121k_s": (20.0, "<=", "s"),
     "archive_reopen_s": (1.0, "<=", "s"),
@@ -43,10 +43,6 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "modify_diff_5k_words_ms": (100.0, "<=", "ms"),
 }
 
-GEN_PROMPT = [
-    {"role": "system", "content": "You are a novelist."},
-    {"role": "user", "content": "Write a long story about a lighthouse keeper in a storm."},
-]
 GEN_TOKENS = 160
 WORDS = [
     "the",
@@ -85,13 +81,6 @@ def _qt_app():
     return _QT_APP[0]
 
 
-def _decode_rate(stamps: list[float]) -> float:
-    """Tokens per second after the first token: the generation speed, prompt excluded."""
-    if len(stamps) < 2:
-        return 0.0
-    return (len(stamps) - 1) / (stamps[-1] - stamps[0])
-
-
 RAW_CHILD = textwrap.dedent(
     """
     import json, sys, time
@@ -100,70 +89,126 @@ RAW_CHILD = textwrap.dedent(
     messages, max_tokens, n_ctx, threads = json.loads(sys.argv[1])
     llama = Llama(model_path=str(default_model_path()), n_ctx=n_ctx, n_threads=threads,
                   verbose=False)
-    stamps = []
+    # The app's prompt is cached from its warm-up run: cache this one too, then time.
+    llama.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0)
+    started = time.perf_counter()
+    stamps, count = [], 0
     for chunk in llama.create_chat_completion(messages=messages, max_tokens=max_tokens,
                                               temperature=0.0, repeat_penalty=1.1, stream=True):
         if chunk["choices"][0]["delta"].get("content"):
             stamps.append(time.perf_counter())
-    print((len(stamps) - 1) / (stamps[-1] - stamps[0]))
+    print(json.dumps([len(stamps), stamps[-1] - started, stamps[-1] - stamps[0]]))
     """
 )
 
+GEN_CHAPTER_CHARS = 1_200  # the opening of a real novel's chapter, about 300 tokens
 
-def bench_generation(trials: int = 3) -> dict[str, float]:
-    """Same model, prompt and sampling: raw llama-cpp-python against the app's worker thread.
+
+def bench_generation(trials: int = 2) -> dict[str, float]:
+    """Continue in the real window (MainWindow, AiActions, the worker thread, the editor with
+    its autosave and word counts running) against raw llama-cpp-python in a child process
+    on the very prompt the window assembled, greedy, so both write the same tokens. Timed
+    from the job's submission (Continue pressed) to the last token's text in the editor,
+    and from the call to the last chunk for raw; the prompt is cached in both.
 
     The raw runs go in a child process: two Llama objects in one process each keep an
     OpenMP pool whose idle spinning slows the other on two cores, which the app never does.
     """
+    from PySide6.QtCore import QEventLoop, QTimer
+
     from writer_desktop.config import AppPaths, load_settings
-    from writer_desktop.inference import GenerationJob
     from writer_desktop.selftest import wait_until
-    from writer_desktop.services import build_core
-    from writer_desktop.ui.app import gui_event_loop
+    from writer_desktop.ui import ai_actions
+    from writer_desktop.ui.app import WriterApp
 
-    app = _qt_app()
-    settings = load_settings(None, env_file=None).settings
+    _qt_app()
+    base = load_settings(None, env_file=None).settings
+    settings = base.model_copy(update={"endpoint_writer_temperature": 0.0})
     threads = settings.llm_n_threads or os.cpu_count() or 1
-    raw_args = json.dumps([GEN_PROMPT, GEN_TOKENS, settings.llm_n_ctx, threads])
+    novel = (HERE.parent / "tests" / "files" / "novels" / "the-call-of-the-wild.txt").read_text()
+    opening = novel[novel.index("Buck did not read") :][:GEN_CHAPTER_CHARS]
+    opening = opening[: opening.rindex(".") + 1]
 
-    def raw_rate() -> float:
-        out = subprocess.run(
-            [sys.executable, "-c", RAW_CHILD, raw_args], capture_output=True, text=True, check=True
-        )
-        return float(out.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        writer_app = WriterApp(AppPaths.under(root / "home"), settings)
+        writer_app.start(open_last=False)
+        window, ai = writer_app.window, writer_app.window.ai
+        window.new_story(root / "gen.wstory", "Into the Primitive")
+        window.editor.insertPlainText(opening)
+        window.saver.save()
+        wait_until(lambda: ai.model_state != "loading", 120)
+        stamps: list[float] = []
+        prompts: list[list[dict[str, str]]] = []
+        results: list[object] = []
+        ai.token_streamed.connect(lambda _text: stamps.append(time.perf_counter()))
+        ai.prompt_assembled.connect(lambda prompt: prompts.append(prompt.messages()))
 
-    core = build_core(settings, AppPaths.under(Path(tempfile.mkdtemp(prefix="bench-"))))
-    loop = gui_event_loop(app)
-    core.start(loop)
-    wait_until(lambda: core.engine.state != "loading", 120)
-    stamps: list[float] = []
+        failures: list[str] = []
+        ai.generation_failed.connect(failures.append)
 
-    async def stream() -> None:
-        generation = core.jobs.generate(
-            GenerationJob(messages=GEN_PROMPT, max_tokens=GEN_TOKENS, temperature=0.0), None
-        )
-        async for _token in generation:  # the tokens as a window receives them
-            stamps.append(time.perf_counter())
-        await generation.result()
+        def continue_once() -> tuple[int, float, float]:
+            stamps.clear()
+            waiting = QEventLoop()
+            ai.generation_finished.connect(results.append)
+            ai.generation_finished.connect(waiting.quit)
+            ai.generation_failed.connect(waiting.quit)
+            QTimer.singleShot(900_000, waiting.quit)
+            started = time.perf_counter()
+            assert ai.continue_chapter(max_tokens=GEN_TOKENS) is not None
+            waiting.exec()  # Qt's own event loop, as the window runs: no polling
+            ai.generation_finished.disconnect(waiting.quit)
+            ai.generation_failed.disconnect(waiting.quit)
+            ai.generation_finished.disconnect(results.append)
+            if failures or not results:
+                raise RuntimeError(f"Continue did not finish: {failures}")
+            tokens = results[-1].completion_tokens  # type: ignore[attr-defined]
+            window.editor.undo()  # the insertion is one undo step: the same prompt next time
+            window.saver.save()
+            return tokens, stamps[-1] - started, stamps[-1] - stamps[0]
 
-    def app_rate() -> float:
-        stamps.clear()
-        task = asyncio.ensure_future(stream())
-        wait_until(task.done, 120)
-        task.result()
-        return _decode_rate(stamps)
+        continue_once()  # warm-up: the prompt evaluated once, as the raw child does too
+        print("generation: warm-up done", file=sys.stderr, flush=True)
+        raw_args = json.dumps([prompts[-1], GEN_TOKENS, settings.llm_n_ctx, threads])
 
-    raw_rates, app_rates = [], []
-    for _ in range(trials):  # interleaved, so machine noise hits both alike
-        raw_rates.append(raw_rate())
-        app_rates.append(app_rate())
-    core.shutdown()
-    raw_tps, app_tps = statistics.median(raw_rates), statistics.median(app_rates)
+        def raw_once() -> tuple[int, float, float]:
+            out = subprocess.run(
+                [sys.executable, "-c", RAW_CHILD, raw_args],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            count, total, decode = json.loads(out.stdout.strip().splitlines()[-1])
+            return count, total, decode
+
+        raw_runs: list[tuple[int, float, float]] = []
+        app_runs: list[tuple[int, float, float]] = []
+        per_token_runs: list[tuple[int, float, float]] = []
+        frame = ai_actions.INSERT_EVERY_S
+        for trial in range(trials):  # interleaved, so machine noise hits all alike
+            raw_runs.append(raw_once())
+            ai_actions.INSERT_EVERY_S = 0.0  # each token inserted on its own, as before
+            per_token_runs.append(continue_once())
+            ai_actions.INSERT_EVERY_S = frame
+            app_runs.append(continue_once())
+            print(f"generation trial {trial + 1}/{trials} done", file=sys.stderr, flush=True)
+        writer_app.shutdown()
+
+    def rates(runs: list[tuple[int, float, float]]) -> tuple[float, float]:
+        total = statistics.median(count / seconds for count, seconds, _ in runs)
+        decode = statistics.median((count - 1) / seconds for count, _, seconds in runs)
+        return total, decode
+
+    raw_total, raw_decode = rates(raw_runs)
+    app_total, app_decode = rates(app_runs)
+    per_token_total, _ = rates(per_token_runs)
     return {
-        "gen_tokens_per_s_raw": round(raw_tps, 1),
-        "gen_tokens_per_s_app": round(app_tps, 1),
-        "gen_ratio_app_vs_raw": round(app_tps / raw_tps, 3),
+        "gen_tokens": app_runs[-1][0],
+        "gen_tokens_per_s_raw": round(raw_total, 1),
+        "gen_tokens_per_s_app_editor": round(app_total, 1),
+        "gen_ratio_app_vs_raw": round(app_total / raw_total, 3),
+        "gen_decode_ratio_app_vs_raw": round(app_decode / raw_decode, 3),
+        "gen_ratio_app_per_token_inserts_vs_raw": round(per_token_total / raw_total, 3),
     }
 
 
@@ -515,6 +560,12 @@ def bench_diff() -> dict[str, float]:
     return run_diff_bench()
 
 
+def bench_engine() -> dict[str, float]:
+    from benchmarks.engine_bench import bench_engine as run_engine_bench
+
+    return run_engine_bench()
+
+
 def bench_kill9() -> dict[str, float]:
     from benchmarks.kill9 import bench_kill9 as run_kill9_bench
 
@@ -536,6 +587,7 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "api": bench_api,
     "import_real": bench_import_real,
     "diff": bench_diff,
+    "engine": bench_engine,
 }
 
 

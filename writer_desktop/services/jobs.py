@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 
 from writer_desktop.inference import GenerationJob, GenerationResult, JobCallbacks, JobRunner
@@ -45,10 +46,14 @@ class Generation:
         # Told on the loop when the job starts running and as its words grow.
         self.on_started: Listeners[[]] = Listeners()
         self.on_words: Listeners[[int]] = Listeners()
+        # Tokens from the runner wait here until the loop takes them: one wake-up of the loop
+        # per turn, however many tokens came meanwhile (each wake-up costs the GUI thread).
+        self._arrived: list[str] = []
+        self._arrived_lock = threading.Lock()
         self.job_id = runner.submit(
             job,
             JobCallbacks(
-                on_token=lambda text: self._post(self._token, text),
+                on_token=self._arrive,
                 on_finished=lambda result: self._post(self._finish, result, None),
                 on_failed=lambda message: self._post(self._finish, None, message),
                 on_started=lambda: self._post(self._start),
@@ -60,14 +65,28 @@ class Generation:
         with contextlib.suppress(RuntimeError):  # a closed loop: the app is gone
             self._loop.call_soon_threadsafe(callback, *args)
 
+    def _arrive(self, text: str) -> None:
+        """On the runner's thread: keep the token; wake the loop unless a wake-up is due."""
+        with self._arrived_lock:
+            self._arrived.append(text)
+            if len(self._arrived) > 1:
+                return  # the loop has not taken the earlier ones yet: it will take this too
+        self._post(self._take_arrived)
+
+    def _take_arrived(self) -> None:
+        with self._arrived_lock:
+            arrived, self._arrived = self._arrived, []
+        if not arrived:
+            return
+        for text in arrived:
+            self._tokens.put_nowait(text)
+            self._counter.add(text)
+        if not self._stopped:
+            self.on_words.emit(self._counter.words)
+
     def _start(self) -> None:
         self.started = True
         self.on_started.emit()
-
-    def _token(self, text: str) -> None:
-        self._tokens.put_nowait(text)
-        if not self._stopped:
-            self.on_words.emit(self._counter.add(text))
 
     @property
     def words(self) -> int:
@@ -75,6 +94,7 @@ class Generation:
         return self._counter.words
 
     def _finish(self, result: GenerationResult | None, message: str | None) -> None:
+        self._take_arrived()  # posted after the last token: nothing may come after the end
         self._tokens.put_nowait(_END)
         if self._done.done():
             return

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+INSERT_EVERY_S = 0.04  # streamed text reaches the editor 25 times a second
 T = TypeVar("T")
 
 
@@ -308,13 +309,27 @@ class AiActions(QObject):
             self.window.statusBar().showMessage(self.tr("Writing…"))
 
         editor = self.window.editor
+        # Tokens go into the editor once per frame, not one by one: each insertion lays the
+        # text out again, which on the GUI thread slowed the model it shares the cores with.
+        waiting: list[str] = []
+
+        def flush() -> None:
+            if waiting:
+                editor.insert_ai_text("".join(waiting))
+                for text in waiting:
+                    self.token_streamed.emit(text)
+                waiting.clear()
 
         def insert(text: str) -> None:
-            editor.insert_ai_text(text)
-            self.token_streamed.emit(text)
+            if not waiting:
+                asyncio.get_running_loop().call_later(INSERT_EVERY_S, flush)
+            waiting.append(text)
 
         try:
-            result = await self.follow(starting, insert, started)
+            try:
+                result = await self.follow(starting, insert, started)
+            finally:
+                flush()
         except ContextBudgetError as exc:
             self._editor_failed(self.tr("Cannot run: {0}").format(exc), str(exc))
         except (JobFailedError, StoryFileError) as exc:

@@ -1,0 +1,130 @@
+"""The prompt cache with the real default model: prompts evaluated in stoppable batches,
+the author's prompt kept across background jobs, grammar checked token by token."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from writer_desktop.agents.specs import RATING_SCHEMA
+from writer_desktop.config import Settings
+from writer_desktop.inference import GenerationJob, LlamaBackend
+from writer_desktop.inference.prompt_cache import PromptEvaluator, chat_prompt_tokens
+
+pytestmark = pytest.mark.model
+
+NOVEL = Path(__file__).resolve().parents[1] / "files" / "novels" / "a-tale-of-two-cities.txt"
+
+
+def _chapter(chars: int, offset: int = 20_000) -> str:
+    return NOVEL.read_text(encoding="utf-8")[offset : offset + chars]
+
+
+def _messages(text: str, ask: str = "Continue the chapter.") -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": "You are a novelist."},
+        {"role": "user", "content": f"{text}\n\n{ask}"},
+    ]
+
+
+@pytest.fixture(scope="module")
+def backend():
+    backend = LlamaBackend(Settings.model_validate({"llm_n_ctx": 4096, "llm_seed": 1}))
+    backend.load()
+    yield backend
+    backend.close()
+
+
+def test_prompt_tokens_are_the_ones_the_completion_evaluates(backend):
+    messages = _messages(_chapter(600))
+    prompt = chat_prompt_tokens(backend.llama, messages)
+    assert prompt and len(prompt) > 100
+    result = backend.run(GenerationJob(messages=messages, max_tokens=3, temperature=0.0), print)
+    assert result.prompt_tokens == len(prompt)
+    assert list(backend.llama._input_ids[: len(prompt)]) == prompt
+
+
+def test_stop_during_prompt_evaluation_frees_the_model_at_once(backend):
+    backend.llama.reset()
+    job = GenerationJob(messages=_messages(_chapter(9_000)), max_tokens=8)
+    stopped: list[float] = []
+
+    def stop() -> None:
+        time.sleep(0.4)
+        stopped.append(time.perf_counter())
+        job.cancel_event.set()
+
+    threading.Thread(target=stop).start()
+    tokens: list[str] = []
+    result = backend.run(job, tokens.append)
+    latency = time.perf_counter() - stopped[0]
+    assert result.cancelled and result.finish_reason == "cancelled"
+    assert tokens == [] and result.first_token_s is None
+    assert latency < 0.5, f"the model was busy {latency:.2f} s after Stop"
+    # The model is usable at once, and the same prompt still streams normally.
+    again = backend.run(GenerationJob(messages=_messages(_chapter(300)), max_tokens=3), print)
+    assert again.completion_tokens > 0 and not again.cancelled
+
+
+def test_background_job_leaves_the_authors_prompt_cached(backend):
+    author = _messages(_chapter(1_500), "Continue the chapter.")
+    prompt = chat_prompt_tokens(backend.llama, author)
+    assert prompt and len(prompt) > 256
+    first = backend.run(GenerationJob(messages=author, max_tokens=6, temperature=0.0), print)
+    summary = GenerationJob(
+        messages=_messages(_chapter(800, offset=90_000), "Summarise this."),
+        max_tokens=4,
+        priority=10,
+    )
+    backend.run(summary, print)
+    evaluator = PromptEvaluator(backend.llama)
+    assert evaluator.cached_prefix(prompt) == len(prompt)
+    # The restored cache gives the very same greedy continuation as before.
+    again = backend.run(GenerationJob(messages=author, max_tokens=6, temperature=0.0), print)
+    assert again.text == first.text
+
+
+def test_author_jobs_do_not_copy_the_cache(backend, monkeypatch):
+    import writer_desktop.inference.backend as module
+
+    copies: list[int] = []
+    original = module.save_prefix
+    monkeypatch.setattr(module, "save_prefix", lambda llama: copies.append(1) or original(llama))
+    backend.run(GenerationJob(messages=_messages(_chapter(1_500)), max_tokens=2), print)
+    assert copies == []
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        RATING_SCHEMA,
+        {
+            "type": "object",
+            "properties": {"score": {"type": "integer", "enum": list(range(1, 11))}},
+            "required": ["score"],
+        },
+    ],
+    ids=["rating", "one-score"],
+)
+def test_grammar_first_sampling_gives_the_same_valid_json(backend, schema):
+    """Greedy decoding: checking only the picked token must choose exactly what checking
+    every candidate chooses, and the answer must parse."""
+    messages = _messages(_chapter(400), "Rate this passage as JSON.")
+    texts = []
+    for grammar_first in (False, True):
+        backend.llama.grammar_first = grammar_first
+        job = GenerationJob(
+            messages=messages,
+            max_tokens=300,
+            temperature=0.0,
+            response_format={"type": "json_object", "schema": schema},
+        )
+        texts.append(backend.run(job, lambda _t: None).text)
+    backend.llama.grammar_first = True
+    assert texts[0] == texts[1]
+    answer = json.loads(texts[1])
+    assert set(answer) == set(schema["required"])

@@ -135,7 +135,8 @@ def layer_demands(
     demands["A"] = base_tokens
     for piece in shared:
         if demands[piece.layer] <= limit:
-            demands[piece.layer] += piece_tokens(piece, limit, count) + count(heading(piece.section))
+            tokens = piece_tokens(piece, limit, count)
+            demands[piece.layer] += tokens + count(heading(piece.section))
     # A chapter that does not fit in C comes back as its summary in E: E may need that.
     for piece in shared:
         if piece.kind == "chapter" and piece.shorten != "tail":

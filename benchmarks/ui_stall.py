@@ -46,13 +46,14 @@ class Heartbeat:
         self.phase = "idle"
         self.worst: dict[str, float] = {}
         self._last = time.perf_counter()
+        self.last = self._last  # read by the sampler's thread
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(HEARTBEAT_MS)
         self._timer.timeout.connect(self._beat)
 
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._last = self.last = time.perf_counter()
         self._timer.start()
 
     def stop(self) -> None:
@@ -66,9 +67,56 @@ class Heartbeat:
     def _beat(self) -> None:
         now = time.perf_counter()
         gap = (now - self._last) * 1000
-        self._last = now
+        self._last = self.last = now
         if gap > self.worst.get(self.phase, 0.0):
             self.worst[self.phase] = gap
+
+
+class StallSampler:
+    """A watchdog thread: while the heartbeat is late by more than `late_ms`, it samples
+    the GUI thread's stack every `every_ms`, so a stall can be traced to the code that
+    held the thread (or to none: then the thread was only waiting for a CPU)."""
+
+    def __init__(self, heart: Heartbeat, late_ms: float = 60, every_ms: float = 10) -> None:
+        import threading
+
+        self.heart = heart
+        self.late_ms, self.every_ms = late_ms, every_ms
+        self.samples: dict[str, int] = {}
+        self._gui = threading.get_ident()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        import sys
+        import traceback
+
+        while not self._stop.wait(self.every_ms / 1000):
+            if (time.perf_counter() - self.heart.last) * 1000 < self.late_ms:
+                continue
+            frame = sys._current_frames().get(self._gui)
+            if frame is None:
+                continue
+            ours = [
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(frame)
+                if "writer_desktop" in f.filename or "site-packages" in f.filename
+            ]
+            where = " < ".join(reversed(ours[-4:])) or "(waiting in Qt)"
+            key = f"{self.heart.phase}: {where}"
+            self.samples[key] = self.samples.get(key, 0) + 1
+
+    def top(self, n: int = 12) -> list[tuple[str, float]]:
+        """Where the GUI thread was while late: (place, milliseconds), most first."""
+        ranked = sorted(self.samples.items(), key=lambda item: -item[1])[:n]
+        return [(place, count * self.every_ms) for place, count in ranked]
 
 
 def pump(ms: float) -> None:
@@ -123,6 +171,8 @@ def bench_ui_stall() -> dict[str, float]:
         writer_app = WriterApp(AppPaths.under(root / "home"), settings)
         window = writer_app.window
         heart.start()
+        sampler = StallSampler(heart)
+        sampler.start()
         try:
             heart.enter("start")
             writer_app.start(open_last=False)
@@ -173,7 +223,10 @@ def bench_ui_stall() -> dict[str, float]:
             pump(500)
         finally:  # a failed phase still reports the phases before it
             heart.stop()
+            sampler.stop()
             print("ui_stall phases so far:", heart.worst, flush=True)
+            for place, ms in sampler.top():
+                print(f"  late GUI thread, {ms:7.0f} ms at {place}", flush=True)
             writer_app.shutdown()
     del app
     worst = {phase: heart.worst.get(phase, 0.0) for phase in PHASES}

@@ -134,6 +134,7 @@ def test_open_story_async_loads_the_story_on_another_thread(tmp_path, gui_loop, 
 
 def test_a_cancelled_open_lets_go_of_the_story(tmp_path, gui_loop):
     import asyncio
+    import contextlib
 
     from tests.conftest import run_async
 
@@ -145,10 +146,8 @@ def test_a_cancelled_open_lets_go_of_the_story(tmp_path, gui_loop):
         task = asyncio.ensure_future(stories.open_story_async(tmp_path / "book.wstory"))
         await asyncio.sleep(0)
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         await asyncio.sleep(0.5)  # the worker thread finishes opening, then closes
 
     run_async(open_then_cancel())

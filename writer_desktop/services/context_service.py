@@ -13,6 +13,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 
 from writer_desktop.agents import PromptLibrary, system_base
 from writer_desktop.config import Settings
@@ -29,7 +30,10 @@ from writer_desktop.services.story_service import StoryService
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=4096)
 def content_hash(text: str) -> str:
+    """The key a text's summary is kept under. Remembered: every prompt looks up the
+    summary of every earlier chapter, and they rarely change."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

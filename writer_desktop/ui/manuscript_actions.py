@@ -182,7 +182,7 @@ class ManuscriptActions(QObject):
             window, self.tr("Export"), str(Path.home() / f"{name}.docx"), EXPORT_FILTER
         )
         if path:
-            self.export(Path(path), chapter)
+            spawn(self.export_async(Path(path), chapter))
 
     def export(self, path: Path, chapter: bool = False) -> Path | None:
         window = self.window
@@ -194,6 +194,22 @@ class ManuscriptActions(QObject):
                 written = self.service.export_chapter(window.editor.chapter_id, path)
             else:
                 written = self.service.export_story(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(window, self.tr("Cannot export"), str(exc))
+            return None
+        window.statusBar().showMessage(self.tr("Exported to {0}.").format(written), 8000)
+        return written
+
+    async def export_async(self, path: Path, chapter: bool = False) -> Path | None:
+        """`export`, written on a worker thread while the window keeps answering."""
+        window = self.window
+        window.saver.save()
+        if not path.suffix:
+            path = path.with_suffix(".docx")
+        chapter_id = window.editor.chapter_id if chapter else None
+        window.statusBar().showMessage(self.tr("Exporting to {0}…").format(path))
+        try:
+            written = await self.service.export_async(path, chapter_id)
         except (OSError, ValueError) as exc:
             QMessageBox.warning(window, self.tr("Cannot export"), str(exc))
             return None

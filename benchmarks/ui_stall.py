@@ -95,6 +95,7 @@ class StallSampler:
         self.heart = heart
         self.late_ms, self.every_ms = late_ms, every_ms
         self.samples: dict[str, int] = {}
+        self.others: dict[str, int] = {}  # where the other threads were meanwhile
         self._gui = threading.get_ident()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="stall-sampler", daemon=True)
@@ -108,14 +109,30 @@ class StallSampler:
 
     def _watch(self) -> None:
         import sys
+        import threading
         import traceback
 
         while not self._stop.wait(self.every_ms / 1000):
             if (time.perf_counter() - self.heart.last) * 1000 < self.late_ms:
                 continue
-            frame = sys._current_frames().get(self._gui)
+            frames = sys._current_frames()
+            frame = frames.get(self._gui)
             if frame is None:
                 continue
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, other in frames.items():
+                if ident in (self._gui, threading.get_ident()):
+                    continue
+                top = next(
+                    (
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                        for f in reversed(traceback.extract_stack(other))
+                        if "writer_desktop" in f.filename or "site-packages" in f.filename
+                    ),
+                    "?",
+                )
+                key = f"{self.heart.phase}: thread {names.get(ident, ident)} at {top}"
+                self.others[key] = self.others.get(key, 0) + 1
             ours = [
                 f"{Path(f.filename).name}:{f.lineno} {f.name}"
                 for f in traceback.extract_stack(frame)
@@ -176,8 +193,9 @@ def bench_ui_stall() -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="ui-stall-") as tmp:
         root = Path(tmp)
         story = copy_of_story(root)
+        archive = os.environ.get("UI_STALL_ARCHIVE", "1") != "0"  # 0: measure without it
         settings = load_settings(None, env_file=None).settings.model_copy(
-            update={"archive_db_path": str(root / "archive")}
+            update={"archive_db_path": str(root / "archive") if archive else ""}
         )
         heart = Heartbeat()
         writer_app = WriterApp(AppPaths.under(root / "home"), settings)
@@ -239,6 +257,8 @@ def bench_ui_stall() -> dict[str, float]:
             print("ui_stall phases so far:", heart.worst, flush=True)
             for place, ms in sampler.top():
                 print(f"  late GUI thread, {ms:7.0f} ms at {place}", flush=True)
+            for place, count in sorted(sampler.others.items(), key=lambda i: -i[1])[:12]:
+                print(f"  meanwhile {count:4d} x {place}", flush=True)
             writer_app.shutdown()
     del app
     worst = {phase: heart.worst.get(phase, 0.0) for phase in PHASES}

@@ -26,7 +26,9 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "gen_ratio_app_vs_raw": (0.97, ">=", "ratio"),
     "launch_to_window_s": (1.5, "<=", "s"),
     "autosave_150k_ms": (50.0, "<=", "ms"),
-    "context_assembly_150k_warm_ms": (50.0, "<=", "ms"),
+    "context_assembly_after_edit_ms": (50.0, "<=", "ms"),
+    "ui_stall_max_ms": (30.0, "<=", "ms"),
+    "continue_again_ttft_ratio": (0.10, "<=", "ratio"),
     "second_agent_ttft_ratio": (0.05, "<=", "ratio"),
     "review_vs_cold_ratio": (0.40, "<=", "ratio"),
     "stop_latency_ms": (300.0, "<=", "ms"),
@@ -312,27 +314,58 @@ def _big_story(core, root: Path, words: int = 150_000):
     return stories
 
 
-def bench_context(runs: int = 10) -> dict[str, float]:
-    """Assembling a writer prompt over a 150,000-word story, cold and warm caches."""
+def bench_context(edits: int = 10) -> dict[str, float]:
+    """The writer's prompt over the real 150,000-word story (benchmarks/real_story.py),
+    current chapter its last (4,555 words, cut to fit). First: nothing counted yet (the
+    tokenizer loaded beforehand). After an edit: a sentence added at the end of the chapter
+    and saved, as typing and the autosave do, then the prompt assembled again; the median
+    of `edits` such edits, each a new sentence."""
+    from benchmarks.real_story import copy_of_story
+
     with tempfile.TemporaryDirectory() as tmp:
         core = _core(Path(tmp))
-        stories = _big_story(core, Path(tmp))
-        chapter_id = stories.chapters()[-1].id
+        stories = core.stories
+        stories.open_story(copy_of_story(Path(tmp)))
+        chapter = stories.chapters()[-1]
+        assert chapter.id is not None
         context = core.context
         context.counter  # noqa: B018 - load the tokenizer outside the timing
-        started = time.perf_counter()
-        context.assemble("writer", chapter_id, "role", "task", reserve_tokens=2000)
-        cold = (time.perf_counter() - started) * 1000
-        warm = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            context.assemble("writer", chapter_id, "role", "task", reserve_tokens=2000)
-            warm.append((time.perf_counter() - started) * 1000)
+
+        cpu: list[float] = []
+
+        def assemble() -> float:
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            context.build_prompt("writer", chapter.id, "role", "task", reserve_tokens=2000)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            return (time.perf_counter() - started) * 1000
+
+        first = assemble()
+        text = chapter.content
+        after_edit = []
+        for n in range(edits):
+            text += f" The coach rolled on, and at the {n + 1}th stop no one got down."
+            stories.save_chapter_text(chapter.id, text)
+            after_edit.append(assemble())
         stories.close()
     return {
-        "context_assembly_150k_cold_ms": round(cold, 2),
-        "context_assembly_150k_warm_ms": round(statistics.median(warm), 2),
+        "context_assembly_real_150k_first_ms": round(first, 2),
+        "context_assembly_after_edit_ms": round(statistics.median(after_edit), 2),
+        "context_assembly_after_edit_max_ms": round(max(after_edit), 2),
+        # CPU time of the assembling thread: what the figure is on a machine nobody shares
+        "context_assembly_after_edit_cpu_ms": round(statistics.median(cpu[1:]), 2),
     }
+
+
+def bench_ui_stall() -> dict[str, float]:
+    from benchmarks.ui_stall import bench_ui_stall as run_ui_stall
+
+    return run_ui_stall()
+
+
+def bench_continue_again() -> dict[str, float]:
+    from benchmarks.continue_bench import bench_continue_again as run_continue_again
+
+    return run_continue_again()
 
 
 def bench_counting() -> dict[str, float]:
@@ -577,6 +610,8 @@ BENCHES: dict[str, Callable[[], dict[str, float]]] = {
     "launch": bench_launch,
     "autosave": bench_autosave,
     "context": bench_context,
+    "ui_stall": bench_ui_stall,
+    "continue_again": bench_continue_again,
     "counting": bench_counting,
     "prefix": bench_prefix_reuse,
     "review": bench_review,

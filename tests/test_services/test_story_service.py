@@ -103,3 +103,55 @@ def test_a_story_that_failed_or_died_opening_is_not_reopened_at_start(tmp_path):
     assert recent.last() is None
     recent.add(a)  # the author opens a on purpose: it may reopen again
     assert recent.last() == a and recent.paths() == [a.resolve(), b.resolve()]
+
+
+def test_open_story_async_loads_the_story_on_another_thread(tmp_path, gui_loop, monkeypatch):
+    import threading
+
+    from tests.conftest import run_async
+    from writer_desktop.storage import StoryStore
+
+    stories = StoryService(RecentFiles(tmp_path / "recent.json"))
+    stories.new_story(tmp_path / "book")
+    chapter = stories.add_chapter()
+    stories.save_chapter_text(chapter.id, "one two three four")
+    stories.new_story(tmp_path / "other")  # switches away: book.wstory is closed
+    threads = []
+    real_open = StoryStore.open
+
+    def opening(path, read_only=False):
+        threads.append(threading.current_thread())
+        return real_open(path, read_only=read_only)
+
+    monkeypatch.setattr(StoryStore, "open", staticmethod(opening))
+    run_async(stories.open_story_async(tmp_path / "book.wstory"))
+    assert threads and threads[0] is not threading.main_thread()
+    assert stories.path == tmp_path / "book.wstory"
+    assert stories.story_words() == 4
+    assert stories.recent.last() == tmp_path / "book.wstory"
+    stories.close()
+
+
+def test_a_cancelled_open_lets_go_of_the_story(tmp_path, gui_loop):
+    import asyncio
+    import contextlib
+
+    from tests.conftest import run_async
+
+    stories = StoryService(RecentFiles(tmp_path / "recent.json"))
+    stories.new_story(tmp_path / "book")
+    stories.close()
+
+    async def open_then_cancel():
+        task = asyncio.ensure_future(stories.open_story_async(tmp_path / "book.wstory"))
+        await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await asyncio.sleep(0.5)  # the worker thread finishes opening, then closes
+
+    run_async(open_then_cancel())
+    assert not stories.is_open
+    other = StoryService(RecentFiles(tmp_path / "recent2.json"))
+    other.open_story(tmp_path / "book.wstory")  # not locked by the abandoned open
+    other.close()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from writer_desktop.context.budget import LAYER_NAMES, LAYERS, ContextBudgetError
+from writer_desktop.context.cutting import head, sentences, tail
 from writer_desktop.context.pieces import Piece, as_piece
 from writer_desktop.domain import PRIORITY_RANK
 
@@ -17,7 +17,6 @@ SummaryLookup = Callable[[str, str], str | None]
 Count = Callable[[str], int]
 MIN_SUMMARY_TOKENS = 8
 SUMMARY_SECTION = "Earlier chapters (summaries)"
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
 # -- the steps' values -----------------------------------------------------------------------
@@ -136,7 +135,8 @@ def layer_demands(
     demands["A"] = base_tokens
     for piece in shared:
         if demands[piece.layer] <= limit:
-            demands[piece.layer] += count(piece.text) + count(heading(piece.section))
+            tokens = piece_tokens(piece, limit, count)
+            demands[piece.layer] += tokens + count(heading(piece.section))
     # A chapter that does not fit in C comes back as its summary in E: E may need that.
     for piece in shared:
         if piece.kind == "chapter" and piece.shorten != "tail":
@@ -156,13 +156,24 @@ def by_priority(pieces: list[Piece]) -> list[Piece]:
     return sorted(pieces, key=lambda p: p.rank)
 
 
+def piece_tokens(piece: Piece, room: int, count: Count) -> int:
+    """The piece's tokens. A current chapter far longer than `room` (it will be cut at its
+    end) is not counted whole: the sum of its sentences' counts stands for it, so that
+    after an edit only the changed sentences are counted."""
+    if piece.shorten == "tail":
+        estimate = sentences(piece.text, count).total
+        if estimate > room + room // 8 + 16:
+            return estimate
+    return count(piece.text)
+
+
 def fit_piece(piece: Piece, room: int, count: Count, summaries: SummaryLookup) -> PieceFit:
     """The piece whole if it fits in `room` tokens, else its end (a current chapter) or a
     summary (see `summarise`), else no text."""
-    if count(piece.text) <= room:
+    if piece_tokens(piece, room, count) <= room:
         return PieceFit(piece.text)
     if piece.shorten == "tail" and room >= MIN_SUMMARY_TOKENS:
-        return PieceFit(_tail(piece.text, room, count), "trimmed", "kept the end")
+        return PieceFit(tail(piece.text, room, count), "trimmed", "kept the end")
     if piece.shorten == "summary":
         return summarise(piece, room, count, summaries)
     return PieceFit(None)
@@ -176,7 +187,7 @@ def summarise(piece: Piece, room: int, count: Count, summaries: SummaryLookup) -
     cached = summaries(piece.kind, piece.text)
     if cached and count(as_piece(cached)) <= room:
         return PieceFit(as_piece(cached), "summarised", "model summary")
-    opening = _head(piece.text, room, count)
+    opening = head(piece.text, room, count)
     if opening is None:
         return PieceFit(None, wants_summary=not cached)
     return PieceFit(
@@ -306,38 +317,3 @@ def framed(text: str) -> str:
 def heading(section: str) -> str:
     """The heading a section starts with."""
     return f"## {section}\n"
-
-
-def _tail(text: str, room: int, count: Count) -> str:
-    """The end of `text` that fits in `room` tokens, starting at a sentence."""
-    sentences = _SENTENCE.split(text.strip())
-    kept: list[str] = []
-    for sentence in reversed(sentences):
-        candidate = "… " + " ".join([sentence, *kept]) + "\n"
-        if count(candidate) > room:
-            break
-        kept.insert(0, sentence)
-    if not kept:
-        words = text.split()
-        while words and count("… " + " ".join(words) + "\n") > room:
-            words = words[len(words) // 4 + 1 :]
-        kept = [" ".join(words)]
-    return "… " + " ".join(kept) + "\n"
-
-
-def _head(text: str, room: int, count: Count) -> str | None:
-    """The opening sentences of `text` that fit in `room` tokens, or None."""
-    kept: list[str] = []
-    for sentence in _SENTENCE.split(text.strip()):
-        candidate = " ".join([*kept, sentence]) + " …\n"
-        if count(candidate) > room:
-            break
-        kept.append(sentence)
-    if not kept:
-        words = text.split()[: max(room // 2, 1)]
-        while words and count(" ".join(words) + " …\n") > room:
-            words = words[: len(words) * 3 // 4]
-        if not words:
-            return None
-        kept = [" ".join(words)]
-    return " ".join(kept) + " …\n"

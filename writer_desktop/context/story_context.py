@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from writer_desktop.domain import (
     ChapterContext,
@@ -14,6 +15,13 @@ from writer_desktop.domain import (
 from writer_desktop.domain.emphasis import strip_emphasis
 
 _RAISE = {"low": "medium", "medium": "high", "high": "high"}
+
+
+@lru_cache(maxsize=1024)
+def plain_prose(content: str) -> str:
+    """A chapter without its emphasis markers, as prompts get it; remembered, because a
+    prompt strips every chapter of the story and only the edited one changes."""
+    return strip_emphasis(content) if "*" in content else content
 
 
 def mentions(text: str, names: list[str]) -> bool:
@@ -73,7 +81,7 @@ def container_from_story(
             chapter_id=str(chapter.id),
             title=chapter.title,
             position=index,
-            content=strip_emphasis(chapter.content),  # prompts get plain prose
+            content=plain_prose(chapter.content),
             is_current=chapter.id == current_chapter_id,
         )
         for index, chapter in enumerate(story.chapters)

@@ -122,7 +122,7 @@ class AgentService:
         op = OPERATIONS[operation]
         max_tokens = max_tokens or self.settings.endpoint(op.endpoint).max_tokens
         role, task = self.prompts.get(op.template).role_and_task(**values)
-        prompt = self.context.assemble(
+        prompt = await self.context.assemble(
             op.agent,
             chapter_id,
             role,

@@ -84,7 +84,7 @@ class ContextAgents:
         max_tokens = max_tokens or self.agents.settings.endpoint(op.endpoint).max_tokens
         role, task = self.prompts.get(op.template).role_and_task(**values)
         title = str(container.metadata.get("story_title") or DEFAULT_TITLE)
-        prompt = self.context.assemble_container(
+        prompt = await self.context.assemble_container(
             container,
             op.agent,
             role,

@@ -136,3 +136,10 @@ class ManuscriptService:
     def export_chapter(self, chapter_id: int, path: Path) -> Path:
         chapter = self.stories.chapter(chapter_id)
         return export_manuscript(chapter.title, [(chapter.title, chapter.content)], path)
+
+    async def export_async(self, path: Path, chapter_id: int | None = None) -> Path:
+        """The story (or the chapter `chapter_id`) written to `path` on a worker thread: a
+        whole novel takes seconds as .docx or .epub, and the window must not wait."""
+        if chapter_id is None:
+            return await asyncio.to_thread(self.export_story, path)
+        return await asyncio.to_thread(self.export_chapter, chapter_id, path)

@@ -3,6 +3,7 @@ the story file: other services and the widgets reach storage through it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -160,15 +161,50 @@ class StoryService:
         copy_story(source, target)
         self.open_story(target)
 
-    def _switch(self, store: StoryStore) -> None:
-        self.close()
-        self._store = store
+    async def open_story_async(self, path: Path, read_only: bool = False) -> None:
+        """open_story with the slow part (the file's checks, thinning its snapshots, counting
+        its words) on a worker thread, so the event loop's thread never waits for it; the
+        switch itself happens on the caller's thread. Raises what open_story raises."""
+        path = Path(path)
+        if self._store is not None and _same_file(path, self._store.path):
+            if self._store.read_only == read_only:
+                return
+            self.close()
+        loading = asyncio.get_running_loop().run_in_executor(None, self._load, path, read_only)
+        try:
+            store, words = await asyncio.shield(loading)
+        except asyncio.CancelledError:
+            # Nobody will take the story: let go of its lock once it has opened.
+            loading.add_done_callback(lambda f: f.exception() or f.result()[0].close())
+            raise
+        self._install(store, words)
+
+    @staticmethod
+    def _load(path: Path, read_only: bool) -> tuple[StoryStore, dict[int, int]]:
+        store = StoryStore.open(path, read_only=read_only)
+        try:
+            return store, StoryService._prepare(store)
+        except BaseException:
+            store.close()
+            raise
+
+    @staticmethod
+    def _prepare(store: StoryStore) -> dict[int, int]:
+        """Thin the snapshots and count each chapter's words (any thread)."""
         if not store.read_only:
             try:  # snapshots thinned by age: all of the last day, then one a day
                 store.prune_snapshots()
             except StoryFileError:
                 log.warning("could not thin the snapshots of %s", store.path, exc_info=True)
-        self._words = {c.id: c.words for c in store.chapters() if c.id is not None}
+        return {c.id: c.words for c in store.chapters() if c.id is not None}
+
+    def _switch(self, store: StoryStore) -> None:
+        self._install(store, self._prepare(store))
+
+    def _install(self, store: StoryStore, words: dict[int, int]) -> None:
+        self.close()
+        self._store = store
+        self._words = words
         self.recent.add(store.path)
 
     # -- story -----------------------------------------------------------------------------

@@ -247,6 +247,28 @@ class MainWindow(QMainWindow):
         self.reload_story()
         return True
 
+    async def open_story_async(self, path: Path) -> bool:
+        """open_story for the menus: the file is checked and loaded on a worker thread
+        while the window keeps answering."""
+        if not self.saver.can_drop(self.tr("open another story")):
+            return False
+        self.ai.abandon()
+        try:
+            await self.stories.open_story_async(path)
+        except StoryLockedError as exc:
+            if not self.dialogs.ask_read_only(str(exc)):
+                return False
+            try:
+                await self.stories.open_story_async(path, read_only=True)
+            except StoryFileError as again:
+                self.show_error(self.tr("Cannot open the story"), str(again))
+                return False
+        except StoryFileError as exc:
+            self.show_error(self.tr("Cannot open the story"), str(exc))
+            return False
+        self.reload_story()
+        return True
+
     def close_story(self) -> bool:
         if not self.saver.can_drop(self.tr("close the story")):
             return False

@@ -199,7 +199,7 @@ class ManuscriptActions(QObject):
         def chosen() -> None:
             files = dialog.selectedFiles()
             if files:
-                self.export(Path(files[0]), chapter)
+                spawn(self.export_async(Path(files[0]), chapter))
 
         dialog.filterSelected.connect(follow)
         dialog.accepted.connect(chosen)
@@ -217,6 +217,22 @@ class ManuscriptActions(QObject):
                 written = self.service.export_chapter(window.editor.chapter_id, path)
             else:
                 written = self.service.export_story(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(window, self.tr("Cannot export"), str(exc))
+            return None
+        window.statusBar().showMessage(self.tr("Exported to {0}.").format(written), 8000)
+        return written
+
+    async def export_async(self, path: Path, chapter: bool = False) -> Path | None:
+        """`export`, written on a worker thread while the window keeps answering."""
+        window = self.window
+        window.saver.save()
+        if not path.suffix:
+            path = path.with_suffix(".docx")
+        chapter_id = window.editor.chapter_id if chapter else None
+        window.statusBar().showMessage(self.tr("Exporting to {0}…").format(path))
+        try:
+            written = await self.service.export_async(path, chapter_id)
         except (OSError, ValueError) as exc:
             QMessageBox.warning(window, self.tr("Cannot export"), str(exc))
             return None

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from writer_desktop.services import RecoveredText, StoryFileError
+from writer_desktop.ui.tasks import spawn
 
 if TYPE_CHECKING:
     from writer_desktop.ui.history_dialog import HistoryDialog
@@ -38,7 +39,7 @@ class StoryDialogs(QObject):
             self.window, self.tr("Open story"), str(Path.home()), STORY_FILTER
         )
         if path:
-            self.window.open_story(Path(path))
+            spawn(self.window.open_story_async(Path(path)))
 
     def save_as(self) -> None:
         window = self.window
@@ -183,7 +184,7 @@ class StoryDialogs(QObject):
         menu.clear()
         for path in self.window.stories.recent.paths():
             action = menu.addAction(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.window.open_story(p))
+            action.triggered.connect(lambda _=False, p=path: spawn(self.window.open_story_async(p)))
         menu.setEnabled(bool(menu.actions()))
 
     def open_settings(self) -> None:

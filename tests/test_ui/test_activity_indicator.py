@@ -27,9 +27,9 @@ def test_the_indicator_lists_a_hidden_review_and_stops_it(qtbot, ready):
     window.feedback_dock.hide()
     assert window.activity.isHidden()  # nothing running: nothing shown
     panes = window.feedback.panes
-    finished = []
-    for pane in panes.values():
-        pane.finished.connect(finished.append)
+    finished = []  # (pane, feedback or None when stopped), in the order they end
+    for kind, pane in panes.items():
+        pane.finished.connect(lambda feedback, kind=kind: finished.append((kind, feedback)))
     assert len(window.feedback.review(max_tokens=400)) == 3
     qtbot.waitUntil(lambda: len(window.activity.shown_jobs()) == 3, timeout=10_000)
     names = [name for name, _ in window.activity.shown_jobs()]
@@ -39,18 +39,25 @@ def test_the_indicator_lists_a_hidden_review_and_stops_it(qtbot, ready):
     assert window.activity.isVisible() and window.feedback_dock.isHidden()
     assert window.ai.stop_action.isEnabled()  # the toolbar Stop works during a Review
 
-    # Words, not tokens, once the Editor writes.
-    qtbot.waitUntil(lambda: "words so far" in window.activity.button.text(), timeout=60_000)
+    # Words, not tokens, once the Editor writes (the jobs run one after another, in
+    # whatever order the queue gives them).
+    def editor_activity():
+        return next(
+            (a for a in ready.core.activities.activities() if a.kind == "editor_review"), None
+        )
 
+    qtbot.waitUntil(
+        lambda: editor_activity() is not None and editor_activity().words > 0, timeout=120_000
+    )
     listing = window.activity.show_list()
-    editor = next(a for a in ready.core.activities.activities() if a.kind == "editor_review")
-    listing.stop_buttons[editor.id].click()
-    qtbot.waitUntil(lambda: len(finished) >= 1, timeout=60_000)
-    assert finished[0] is None and "[stopped]" in panes["editor_review"].text.toPlainText()
+    assert any("so far" in text for _, text in window.activity.shown_jobs())
+    listing.stop_buttons[editor_activity().id].click()
+    qtbot.waitUntil(lambda: ("editor_review", None) in finished, timeout=60_000)
+    assert "[stopped]" in panes["editor_review"].text.toPlainText()
 
     window.ai.stop_action.trigger()  # the rest, from the toolbar
     qtbot.waitUntil(lambda: len(finished) == 3, timeout=60_000)
-    assert finished == [None, None, None]
+    assert {kind for kind, _ in finished} == set(panes)
     qtbot.waitUntil(lambda: window.activity.isHidden(), timeout=5_000)
     assert not window.ai.stop_action.isEnabled()
 

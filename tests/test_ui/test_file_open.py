@@ -19,6 +19,12 @@ def no_model_settings(tmp_path: Path) -> Settings:
     return Settings.model_validate({"model_path": str(tmp_path / "absent.gguf")})
 
 
+@pytest.fixture(autouse=True)
+def _as_on_macos(monkeypatch):
+    """macOS is where the system sends QFileOpenEvent; the app listens for it there."""
+    monkeypatch.setattr("writer_desktop.ui.app.FILE_OPEN_EVENTS", True)
+
+
 def make_story(path: Path, title: str) -> Path:
     StoryStore.create(path, title).close()
     return path

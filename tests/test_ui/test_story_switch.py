@@ -42,17 +42,18 @@ def test_opening_b_while_a_chats_plans_and_reviews_leaves_b_untouched(qtbot, wri
     window.feedback.reload(window.editor.chapter_id)
     wait_for_model(qtbot, writer_app)
 
-    tasks = [
-        window.chat.send("What is Mara afraid of?", max_tokens=120),
-        window.commands.outlines(3),
-        *window.feedback.review(max_tokens=120),
-    ]
-    assert all(task is not None for task in tasks) and len(tasks) == 5
-    # The chat answer is streaming; the outlines and the three reviews wait behind it.
+    # The chat answer streams first (prompts are assembled on worker threads, so jobs
+    # asked for together may queue in any order); the outlines and the three reviews are
+    # asked for while it streams and wait behind it.
+    tasks = [window.chat.send("What is Mara afraid of?", max_tokens=120)]
     qtbot.waitUntil(
         lambda: len(window.chat.transcript.toPlainText().split("Assistant:")[-1].strip()) > 3,
         timeout=60_000,
     )
+    tasks += [window.commands.outlines(3), *window.feedback.review(max_tokens=120)]
+    assert all(task is not None for task in tasks) and len(tasks) == 5
+    # Each request has assembled its prompt and queued its job for story A.
+    qtbot.waitUntil(lambda: len(writer_app.core.jobs.live()) == 5, timeout=30_000)
     a_chat_so_far = window.chat.transcript.toPlainText()
 
     assert window.open_story(b_path)

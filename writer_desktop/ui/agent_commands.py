@@ -177,6 +177,8 @@ class AgentCommands(QObject):
             return None
         status = self.window.statusBar()
         status.showMessage(self.tr("Planning {0} chapters…").format(count))
+        stories = self.window.stories
+        asking = stories.session
         starting = self.ai.agents.chapter_outlines(count, self.window.editor.chapter_id)
 
         async def plan() -> None:
@@ -187,6 +189,8 @@ class AgentCommands(QObject):
                 return
             except StoryChangedError:
                 return
+            if asking is None or not stories.is_current(asking):
+                return  # saved in the story that asked, which the window no longer shows
             for chapter in chapters:
                 self.window.binder.append_chapter(chapter)
             if not chapters:

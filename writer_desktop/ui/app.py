@@ -56,6 +56,11 @@ def close_event_loop(loop: asyncio.AbstractEventLoop) -> None:
     loop.close()
 
 
+# Only macOS hands files over as QFileOpenEvent (Finder); elsewhere they come on the command
+# line, and a Python filter on the whole application would see every event for nothing.
+FILE_OPEN_EVENTS = sys.platform == "darwin"
+
+
 class FileOpenFilter(QObject):
     """Opens the story the system hands over as a QFileOpenEvent: macOS Finder sends a
     double-clicked or dropped .wstory this way rather than on the command line. A file that
@@ -108,7 +113,9 @@ class WriterApp:
         self.core = core or build_core(settings, paths)
         self.window = MainWindow(self.core)
         self.file_open = FileOpenFilter(self.window.open_story)
-        qt_app.installEventFilter(self.file_open)
+        self._filtering = FILE_OPEN_EVENTS
+        if self._filtering:
+            qt_app.installEventFilter(self.file_open)
 
     @property
     def stories(self):
@@ -166,8 +173,9 @@ class WriterApp:
 
     def shutdown(self) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._filtering:
             app.removeEventFilter(self.file_open)
+            self._filtering = False
         if self.window.isVisible():
             self.window.close_without_asking()
         self.core.shutdown()

@@ -61,8 +61,10 @@ class ChapterSaver(QObject):
         self._backup.start()
 
     def text_changed(self) -> None:
-        """The editor's text changed: save soon, and never later than the latency cap."""
-        if self.editor.chapter_id is None:
+        """The editor's text changed: save soon, and never later than the latency cap.
+        Only real edits count: a document that equals its last save (a chapter just loaded,
+        the spell check repainting its underlines) is not modified."""
+        if self.editor.chapter_id is None or not self.editor.document().isModified():
             return
         now = time.monotonic()
         if self.dirty_since is None:
@@ -101,6 +103,7 @@ class ChapterSaver(QObject):
             self._autosave.start(max(self.window.settings.autosave_delay_ms, 2000))
             return False
         self.dirty_since = None
+        self.editor.document().setModified(False)  # what is on the page is what is stored
         self._idle.start()
         self.saved_at = datetime.now()
         if self.error is not None:

@@ -319,10 +319,16 @@ def _direct_text(blocks: list[Block], index: int, is_boundary) -> bool:
     return False
 
 
-def _score(blocks: list[Block], rule: SplitRule) -> int:
+def _score(blocks: list[Block], rule: SplitRule, plain_only: bool = False) -> int:
+    """Boundaries of `rule` with prose under them (`plain_only`: not counting headings,
+    which the headings rule already counts)."""
     is_boundary = _matcher(rule)
     return sum(
-        1 for i, b in enumerate(blocks) if is_boundary(b) and _direct_text(blocks, i, is_boundary)
+        1
+        for i, b in enumerate(blocks)
+        if is_boundary(b)
+        and not (plain_only and b.kind == "heading")
+        and _direct_text(blocks, i, is_boundary)
     )
 
 
@@ -348,7 +354,9 @@ def choose_rule(blocks: list[Block]) -> SplitRule:
     by_heading = SplitRule("headings", max(scores, key=lambda level: scores[level], default=0))
     for mode in ("chapter_lines", "styled_lines", "page_breaks"):
         rule = SplitRule(mode)
-        score = _score(blocks, rule)
+        # Lines the headings would miss: a lone "0" in the prose of a one-chapter file with
+        # a styled heading is no second chapter.
+        score = _score(blocks, rule, plain_only=mode == "chapter_lines" and best > 0)
         if score >= (2 if mode == "styled_lines" else 1) and score > best:
             return rule
     return by_heading

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
@@ -675,7 +676,21 @@ def main(argv: list[str]) -> int:
     for name in sorted(results):
         print(f"{name:<{width}}  {results[name]:>10g}  {_verdict(name, results[name])}")
     print(f"written to {LATEST.relative_to(HERE.parent)}")
+    _close_gui_loop()
     return 0
+
+
+def _close_gui_loop() -> None:
+    """Join the worker threads of the app's event loop (QThreads under qasync), which the
+    window benchmarks started: Qt aborts a process that exits with one still running."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return
+    if type(loop).__module__.startswith("qasync") and not loop.is_closed():
+        from writer_desktop.ui.app import close_event_loop
+
+        close_event_loop(loop)
 
 
 if __name__ == "__main__":

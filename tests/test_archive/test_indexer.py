@@ -89,3 +89,68 @@ def test_progress_counts_queued_chapters(core):
     core.archive._executor.submit(lambda: None).result(timeout=60)
     progress = core.archive.progress
     assert progress.done == progress.total and not progress.busy
+
+
+def test_opening_reads_the_story_on_the_archive_thread(core, monkeypatch):
+    """The window asks for the whole story to be archived without reading it itself."""
+    import threading
+
+    ids = _chapters(core, 3)
+    readers: list[str] = []
+    chapters = core.stories.chapters
+
+    def watched():
+        readers.append(threading.current_thread().name)
+        return chapters()
+
+    monkeypatch.setattr(core.stories, "chapters", watched)
+    outer = core.archive.index_story_in_background()
+    assert outer is not None and outer.result(timeout=300) > 0
+    core.archive._executor.submit(lambda: None).result(timeout=300)
+    assert readers and all(name.startswith("archive") for name in readers)
+    assert _archived(core) == {str(i) for i in ids}
+
+
+def test_a_story_switched_before_its_reading_is_not_archived_under_the_new_one(core, tmp_path):
+    _chapters(core, 2)
+    gate = core.archive._executor.submit(lambda: __import__("time").sleep(0.5))
+    outer = core.archive.index_story_in_background()  # queued behind the gate
+    core.stories.new_story(tmp_path / "b.wstory", "B")  # the author opened another story
+    gate.result(timeout=60)
+    assert outer is not None
+    # Cancelled with the story it was for, or run and finding another story open.
+    assert outer.cancelled() or outer.result(timeout=60) == 0
+    core.archive._executor.submit(lambda: None).result(timeout=60)
+    assert _archived(core) == set()
+
+
+def test_archiving_embeds_on_the_low_priority_embedder_thread(core):
+    import os
+    import sys
+    import threading
+
+    from writer_desktop.archive import embeddings
+
+    seen: list[tuple[str, int]] = []
+    original = embeddings.MiniLMEmbedding.embed
+
+    def watched(self, texts):
+        seen.append(
+            (
+                threading.current_thread().name,
+                os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+            )
+        )
+        return original(self, texts)
+
+    embeddings.MiniLMEmbedding.embed = watched  # type: ignore[method-assign]
+    try:
+        [chapter_id] = _chapters(core, 1)
+        core.archive.index_chapter(chapter_id, "Chapter 1", STORM).result(timeout=300)
+    finally:
+        embeddings.MiniLMEmbedding.embed = original  # type: ignore[method-assign]
+    assert seen and all(name.startswith("embedder") for name, _ in seen)
+    if not sys.platform.startswith("linux"):
+        return  # niceness per thread is Linux's
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    assert all(nice >= min(19, base + embeddings.BACKGROUND_NICENESS) for _, nice in seen)

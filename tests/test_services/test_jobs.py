@@ -59,3 +59,62 @@ def test_every_token_arrives_in_order_with_fewer_wakeups_than_tokens():
     assert received == TOKENS
     assert result.text == "".join(received)
     assert wakeups < len(TOKENS) / 2
+
+
+class PacedRunner(ThreadRunner):
+    """Writes `count` tokens, one every `every_s`: a model decoding at a steady pace."""
+
+    def __init__(self, count: int, every_s: float) -> None:
+        super().__init__()
+        self.count, self.every_s = count, every_s
+
+    def submit(self, job: GenerationJob, callbacks: JobCallbacks) -> int:
+        import time
+
+        def work() -> None:
+            callbacks.on_started()
+            for i in range(self.count):
+                callbacks.on_token(f" t{i}")
+                time.sleep(self.every_s)
+            callbacks.on_finished(
+                GenerationResult(1, "", self.count, 3, 0.1, 0.01, False, "length", "t")
+            )
+
+        thread = threading.Thread(target=work)
+        self.threads.append(thread)
+        thread.start()
+        return 1
+
+
+def test_a_steady_stream_wakes_the_loop_once_a_frame_not_once_a_token():
+    """100 tokens a second for half a second: the loop takes them about ten times a second
+    (DELIVER_EVERY_S), the first token at once, every token in order."""
+    import time
+
+    from writer_desktop.services import jobs
+
+    async def main() -> tuple[list[str], int, float]:
+        generation = Generation(PacedRunner(50, 0.01), GenerationJob(messages=[]))
+        turns = 0
+        generation.on_words.connect(lambda _words: None)
+        original = generation._take_arrived
+
+        def counted() -> None:
+            nonlocal turns
+            turns += 1
+            original()
+
+        generation._take_arrived = counted  # type: ignore[method-assign]
+        started = time.perf_counter()
+        received, first_s = [], 0.0
+        async for token in generation:
+            if not received:
+                first_s = time.perf_counter() - started
+            received.append(token)
+        await generation.result()
+        return received, turns, first_s
+
+    received, turns, first_s = asyncio.run(main())
+    assert received == [f" t{i}" for i in range(50)]
+    assert first_s < jobs.DELIVER_EVERY_S  # the first token is not held back for a frame
+    assert turns <= 50 * 0.01 / jobs.DELIVER_EVERY_S + 4  # not one per token

@@ -11,9 +11,12 @@ The pipeline matches sentence-transformers' all-MiniLM-L6-v2: WordPiece tokens t
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,36 @@ class _Runtime:
 
 _RUNTIMES: dict[tuple[Path, Path], _Runtime] = {}
 _RUNTIMES_LOCK = threading.Lock()
+
+# Archiving embeds on a thread of its own at this niceness (Linux: per thread), so the
+# model's jobs and the window come first. ONNX Runtime's pool threads are created on it
+# too, and inherit it. The archive's other work (ChromaDB writes, which hold Python's GIL)
+# stays at normal priority: a low-priority thread holding the GIL, preempted by the
+# model's threads, kept the window's thread waiting for it (55 ms freezes).
+BACKGROUND_NICENESS = 10
+_BACKGROUND: ThreadPoolExecutor | None = None
+_BACKGROUND_LOCK = threading.Lock()
+_BACKGROUND_THREAD = threading.local()
+
+
+def _lower_priority() -> None:
+    _BACKGROUND_THREAD.is_background = True
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+
+
+def _background() -> ThreadPoolExecutor:
+    global _BACKGROUND
+    with _BACKGROUND_LOCK:
+        if _BACKGROUND is None:
+            _BACKGROUND = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="embedder", initializer=_lower_priority
+            )
+        return _BACKGROUND
+
+
+def _on_background_thread() -> bool:
+    return getattr(_BACKGROUND_THREAD, "is_background", False)
 
 
 def _frozen_dir() -> Path | None:
@@ -158,6 +191,8 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
     def _ensure_loaded(self) -> _Runtime:
         if self._runtime is not None:
             return self._runtime
+        if not _on_background_thread():  # so ONNX Runtime's pool threads start niced
+            return _background().submit(self._ensure_loaded).result()
         key = tuple(p.resolve() for p in self.files())
         with _RUNTIMES_LOCK:
             runtime = _RUNTIMES.get(key)  # type: ignore[arg-type]
@@ -184,6 +219,13 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
         for batch in _batches([len(e.ids) for e in encodings]):
             out[batch] = self._run(runtime, [encodings[i].ids for i in batch])
         return out
+
+    def embed_in_background(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """embed() on the low-priority embedding thread; the caller waits (without holding
+        the GIL, at its own priority). For archiving; a search embeds its query at once."""
+        if _on_background_thread():
+            return self.embed(texts)
+        return _background().submit(self.embed, texts).result()
 
     @staticmethod
     def _run(runtime: _Runtime, token_ids: list[list[int]]) -> npt.NDArray[np.float32]:

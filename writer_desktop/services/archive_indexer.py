@@ -1,7 +1,8 @@
 """ArchiveIndexer: the story's chapters kept in the semantic archive, searched, and pinned
 into the next prompts.
 
-Indexing runs on one low-priority thread, so the model's jobs come first. The archive keys
+Indexing runs on one thread, one item at a time; the embedding in it runs at low priority
+(archive.embeddings), so the model's jobs come first. The archive keys
 each chunk by a hash of its text, so opening a story or saving a chapter embeds only what
 changed. Progress (chapters archived of those queued) and failures, with their reason, are
 kept for the panel to show.
@@ -10,10 +11,8 @@ kept for the panel to show.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
-import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,16 +25,6 @@ from writer_desktop.services.story_service import StoryService
 
 log = logging.getLogger(__name__)
 SEARCH_RESULTS = 8
-
-
-# Niceness of the indexing thread (Linux: per thread; ONNX Runtime's worker threads,
-# created from it, inherit it).
-INDEX_NICENESS = 10
-
-
-def _lower_priority() -> None:
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEX_NICENESS)
 
 
 @dataclass(frozen=True)
@@ -73,9 +62,9 @@ class ArchiveIndexer:
         self._activity: Activity | None = None  # this round of indexing, while it lasts
         self._archive = None
         self._error: str | None = None
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="archive", initializer=_lower_priority
-        )
+        # At normal priority: the embedding itself runs on the embedder's low-priority
+        # thread (archive.embeddings), the ChromaDB writes here hold Python's GIL.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
         self._lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._pending: dict[int, Future] = {}
@@ -118,14 +107,17 @@ class ArchiveIndexer:
 
     # -- indexing --------------------------------------------------------------------------
 
-    def index_chapter(self, chapter_id: int, title: str, text: str) -> Future | None:
-        """Archive one chapter's text (replacing what the archive had of it)."""
+    def index_chapter(
+        self, chapter_id: int, title: str, text: str, story: tuple[str, str] | None = None
+    ) -> Future | None:
+        """Archive one chapter's text (replacing what the archive had of it). `story` is the
+        open story's (key, title) when the caller has read them already."""
         if not self.enabled or not self.stories.is_open:
             return None
-        key = story_key(self._story_path())
+        key, story_title = story or self._story_stamp()
         metadata = {
             "story": key,
-            "story_title": self.stories.title(),
+            "story_title": story_title,
             "chapter": str(chapter_id),
             "chapter_title": title,
             "kind": "chapter",
@@ -144,18 +136,41 @@ class ArchiveIndexer:
         future.add_done_callback(lambda _f: self._forget(chapter_id, future))
         return future
 
-    def index_story(self) -> list[Future]:
+    def index_story_in_background(self) -> Future | None:
+        """index_story with the story read on the archive's thread, not the caller's (the
+        window's, when a story opens: reading a whole novel there froze it)."""
+        if not self.enabled or not self.stories.is_open:
+            return None
+        path = self._story_path()
+
+        def work() -> int:
+            if not self.stories.is_open or self.stories.path != path:
+                return 0  # another story is open now; its own opening indexes it
+            return len(self.index_story(expected_path=path))
+
+        return self._submit(work, "the story")
+
+    def index_story(self, expected_path: Path | None = None) -> list[Future]:
         """Every chapter, character sheet and plot note of the open story (only new or
-        changed chunks are embedded); chapters the story no longer has leave the archive."""
+        changed chunks are embedded); chapters the story no longer has leave the archive.
+        With `expected_path`, nothing is queued unless that story is still the open one
+        once everything has been read (any thread may call this)."""
         if not self.enabled or not self.stories.is_open:
             return []
+        stamp = self._story_stamp()
         chapters = self.stories.chapters()
-        self._drop_missing_chapters({c.id for c in chapters})
+        characters = self.stories.characters()
+        elements = self.stories.plot_elements()
+        if expected_path is not None and self.stories.path != expected_path:
+            return []
+        self._drop_missing_chapters(stamp[0], {c.id for c in chapters})
         futures: list[Future | None] = []
         for chapter in chapters:
             assert chapter.id is not None
-            futures.append(self.index_chapter(chapter.id, chapter.title, chapter.content))
-        for character in self.stories.characters():
+            futures.append(
+                self.index_chapter(chapter.id, chapter.title, chapter.content, story=stamp)
+            )
+        for character in characters:
             sheet = "\n".join(
                 part
                 for part in (
@@ -176,24 +191,32 @@ class ArchiveIndexer:
                         "character": character.name,
                         "chapter_title": f"Character: {character.name}",
                     },
+                    stamp,
                 )
             )
-        for element in self.stories.plot_elements():
+        for element in elements:
             futures.append(
                 self._index(
                     f"plot:{element.id}",
                     element.content,
                     {"kind": "note", "chapter_title": f"Plot ({element.type})"},
+                    stamp,
                 )
             )
         return [f for f in futures if f is not None]
 
-    def _index(self, suffix: str, text: str, metadata: dict[str, str]) -> Future | None:
+    def _index(
+        self,
+        suffix: str,
+        text: str,
+        metadata: dict[str, str],
+        story: tuple[str, str] | None = None,
+    ) -> Future | None:
         if not self.enabled or not self.stories.is_open:
             return None
-        key = story_key(self._story_path())
+        key, story_title = story or self._story_stamp()
         content_id = f"{key}:{suffix}"
-        metadata = {"story": key, "story_title": self.stories.title(), **metadata}
+        metadata = {"story": key, "story_title": story_title, **metadata}
 
         def work() -> int:
             archive = self._service()
@@ -214,10 +237,9 @@ class ArchiveIndexer:
 
         return self._submit(work, f"chapter {chapter_id}")
 
-    def _drop_missing_chapters(self, chapter_ids: set[int | None]) -> Future | None:
-        """Remove the archived chapters of this story that it no longer has (deleted while
+    def _drop_missing_chapters(self, key: str, chapter_ids: set[int | None]) -> Future | None:
+        """Remove the archived chapters of story `key` that it no longer has (deleted while
         the archive was off, or in the trash)."""
-        key = story_key(self._story_path())
         keep = {f"{key}:chapter:{chapter_id}" for chapter_id in chapter_ids}
 
         def work() -> int:
@@ -302,6 +324,10 @@ class ArchiveIndexer:
         path = self.stories.path
         assert path is not None
         return path
+
+    def _story_stamp(self) -> tuple[str, str]:
+        """The open story's archive key and title, as every archived item records them."""
+        return story_key(self._story_path()), self.stories.title()
 
     def _cancel_pending(self) -> None:
         with self._lock:

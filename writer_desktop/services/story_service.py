@@ -219,6 +219,10 @@ class StoryService:
     def story_words(self) -> int:
         return sum(self._words.values())
 
+    def chapter_words(self) -> dict[int, int]:
+        """Each chapter's word count as last counted (on opening, saving, or typing)."""
+        return dict(self._words)
+
     # -- chapters --------------------------------------------------------------------------
 
     def chapters(self) -> list[Chapter]:

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from writer_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-INSERT_EVERY_S = 0.04  # streamed text reaches the editor 25 times a second
 T = TypeVar("T")
 
 
@@ -309,8 +308,9 @@ class AiActions(QObject):
             self.window.statusBar().showMessage(self.tr("Writing…"))
 
         editor = self.window.editor
-        # Tokens go into the editor once per frame, not one by one: each insertion lays the
-        # text out again, which on the GUI thread slowed the model it shares the cores with.
+        # Tokens go into the editor once per loop turn, not one by one: each insertion lays
+        # the text out again. The generation hands them over in frames (DELIVER_EVERY_S), so
+        # this is one insertion per frame.
         waiting: list[str] = []
 
         def flush() -> None:
@@ -322,7 +322,7 @@ class AiActions(QObject):
 
         def insert(text: str) -> None:
             if not waiting:
-                asyncio.get_running_loop().call_later(INSERT_EVERY_S, flush)
+                asyncio.get_running_loop().call_soon(flush)
             waiting.append(text)
 
         try:

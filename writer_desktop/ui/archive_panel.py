@@ -139,11 +139,15 @@ class ArchivePanel(QWidget):
     # -- indexing --------------------------------------------------------------------------
 
     def story_opened(self) -> None:
+        # Chapter ids restart in every file: saves of the story before are not this one's
+        # (that story archives them when it is opened again).
+        self._dirty.clear()
+        self._timer.stop()
         self.pinned.clear()
         self.indexer.pinned.clear()
         if self.indexer.enabled:
             self._last_message = None
-            self.indexer.index_story()
+            self.indexer.index_story_in_background()  # read there, not on this thread
             self._watch_progress()
 
     def chapter_saved(self, chapter_id: int) -> None:
@@ -153,6 +157,9 @@ class ArchivePanel(QWidget):
 
     def _index_dirty(self) -> None:
         stories = self.window.stories
+        if not stories.is_open:  # closed since: its saved chapters are archived on reopening
+            self._dirty.clear()
+            return
         for chapter_id in sorted(self._dirty):
             try:
                 chapter = stories.chapter(chapter_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, Signal
@@ -83,11 +84,19 @@ class Binder(QListWidget):
         # The chapter actions (add, rename, snapshot, move to trash…) on right-click.
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
-    def set_chapters(self, chapters: list[Chapter], current_id: int | None = None) -> None:
+    def set_chapters(
+        self,
+        chapters: list[Chapter],
+        current_id: int | None = None,
+        words: Mapping[int, int] | None = None,
+    ) -> None:
+        """Show `chapters`; `words` gives their counts where known (counting a whole novel
+        again here would hold up the window)."""
+        words = words or {}
         self._loading = True
         self.clear()
         for chapter in chapters:
-            self._append(chapter)
+            self._append(chapter, words.get(chapter.id) if chapter.id is not None else None)
         self._loading = False
         if current_id is not None:
             self.select_chapter(current_id)
@@ -166,10 +175,10 @@ class Binder(QListWidget):
             return
         super().dropEvent(event)
 
-    def _append(self, chapter: Chapter) -> None:
+    def _append(self, chapter: Chapter, words: int | None = None) -> None:
         item = QListWidgetItem(chapter.title)
         item.setData(ID_ROLE, chapter.id)
-        item.setData(WORDS_ROLE, chapter.words)
+        item.setData(WORDS_ROLE, chapter.words if words is None else words)
         if chapter.outline and not chapter.content.strip():
             # Outline-only: planned, not yet written.
             font = item.font()

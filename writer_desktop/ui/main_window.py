@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         self.editor.load_chapter(None, "")
         self.saver.loaded()
         chapters = self.stories.chapters()
-        self.binder.set_chapters(chapters)
+        self.binder.set_chapters(chapters, words=self.stories.chapter_words())
         if chapters:
             assert chapters[0].id is not None
             self.binder.select_chapter(chapters[0].id)

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -221,7 +222,7 @@ def bench_generation(trials: int = 5) -> dict[str, float]:
 LAUNCH_CHILD = textwrap.dedent(
     """
     import sys, time
-    from writer_desktop.ui.app import WriterApp
+    from writer_desktop.ui.app import WriterApp, close_event_loop
     from PySide6.QtWidgets import QApplication
     from writer_desktop.config import AppPaths
     from pathlib import Path
@@ -232,6 +233,8 @@ LAUNCH_CHILD = textwrap.dedent(
     assert writer_app.window.isVisible()
     print(time.time(), flush=True)
     writer_app.shutdown()
+    app.processEvents()
+    close_event_loop(writer_app.loop)  # joins its worker threads, as the app's main() does
     """
 )
 
@@ -676,17 +679,26 @@ def main(argv: list[str]) -> int:
     chosen = argv or list(BENCHES)
     # Only this run's figures: a partial run never shows stale numbers beside fresh ones.
     results: dict[str, float] = {}
+    failed: dict[str, str] = {}
     for name in chosen:
-        results.update(BENCHES[name]())
-    record = {"machine": machine(), "figures": results}
+        try:
+            results.update(BENCHES[name]())
+        except Exception as exc:  # the other benchmarks still run; the failure is reported
+            traceback.print_exc()
+            failed[name] = f"{type(exc).__name__}: {exc}"[:500]
+    record: dict[str, object] = {"machine": machine(), "figures": results}
+    if failed:
+        record["failed"] = failed
     LATEST.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    width = max(len(k) for k in results)
+    width = max((len(k) for k in results), default=6)
     print(f"{'figure':<{width}}  {'value':>10}  target")
     for name in sorted(results):
         print(f"{name:<{width}}  {results[name]:>10g}  {_verdict(name, results[name])}")
+    for name, reason in failed.items():
+        print(f"benchmark {name} FAILED: {reason}")
     print(f"written to {LATEST.relative_to(HERE.parent)}")
     _close_gui_loop()
-    return 0
+    return 1 if failed else 0
 
 
 def _close_gui_loop() -> None:

@@ -279,7 +279,8 @@ class FeedbackPane(QWidget):
         )
         self.history_combo.blockSignals(True)
         self.history_combo.clear()
-        chapter = self._chapter(chapter_id)
+        # Read only when there is feedback to date: a whole chapter, on the window's thread.
+        chapter = self._chapter(chapter_id) if self.history else None
         for item in self.history:
             stale = chapter is not None and is_stale(item, chapter)
             self.history_combo.addItem(history_label(item, stale))
@@ -304,8 +305,11 @@ class FeedbackPane(QWidget):
     def check_stale(self) -> None:
         """Say whether the feedback shown is older than the chapter's text."""
         index = self.history_combo.currentIndex()
-        chapter = self._chapter(self.window.editor.chapter_id)
-        if self.busy or not 0 <= index < len(self.history) or chapter is None:
+        if self.busy or not 0 <= index < len(self.history):
+            self.stale_label.hide()
+            return
+        chapter = self._chapter(self.window.editor.chapter_id)  # after every save: only now
+        if chapter is None:
             self.stale_label.hide()
             return
         item = self.history[index]

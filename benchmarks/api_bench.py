@@ -28,12 +28,13 @@ def drive(work):
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(work)
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QEventLoop
 
     task = loop.create_task(work)
-    while not task.done():
-        QCoreApplication.processEvents()
-        time.sleep(0.001)
+    waiting = QEventLoop()  # Qt's own loop, woken when the task ends: no polling
+    task.add_done_callback(lambda _task: waiting.quit())
+    if not task.done():
+        waiting.exec()
     return task.result()
 
 

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.api_bench import drive
+
 CONTINUE_TOKENS = 16
 TYPED = " She stood at the window a long while, and heard the footsteps coming."
 
@@ -84,7 +86,7 @@ def bench_continue_again() -> dict[str, float]:
         story = copy_of_story(root)
         core = build_core(load_settings(None, env_file=None).settings, AppPaths.under(root / "h"))
         try:
-            return asyncio.run(_measure(core, story))
+            return drive(_measure(core, story))
         finally:
             core.shutdown()
 

@@ -11,6 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.api_bench import drive
+
 NOVEL = Path(__file__).resolve().parents[1] / "tests" / "files" / "novels"
 
 
@@ -79,7 +81,7 @@ def bench_stop(runs: int = 3) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         core = _core(Path(tmp), settings)
         try:
-            asyncio.run(main(core))
+            drive(main(core))
         finally:
             core.shutdown()
     return {
@@ -128,7 +130,7 @@ def bench_background_keeps_prefix(chars: int = 5_000) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         core = _core(Path(tmp), settings)
         try:
-            asyncio.run(main(core))
+            drive(main(core))
         finally:
             backend_module.KEEP_PREFIX_TOKENS = saved
             core.shutdown()

@@ -228,38 +228,41 @@ class MainWindow(QMainWindow):
         return True
 
     def open_story(self, path: Path) -> bool:
-        if not self.saver.can_drop(self.tr("open another story")):
-            return False
-        self.ai.abandon()
+        """open_story_async on this thread: the file is checked and loaded here."""
+
+        async def load(story: Path, read_only: bool) -> None:
+            self.stories.open_story(story, read_only=read_only)
+
+        opening = self._open_with(load, path)
         try:
-            self.stories.open_story(path)
-        except StoryLockedError as exc:
-            if not self.dialogs.ask_read_only(str(exc)):
-                return False
-            try:
-                self.stories.open_story(path, read_only=True)
-            except StoryFileError as again:
-                self.show_error(self.tr("Cannot open the story"), str(again))
-                return False
-        except StoryFileError as exc:
-            self.show_error(self.tr("Cannot open the story"), str(exc))
-            return False
-        self.reload_story()
-        return True
+            opening.send(None)  # never suspends: `load` awaits nothing
+        except StopIteration as done:
+            return bool(done.value)
+        opening.close()
+        raise RuntimeError("opening a story synchronously suspended")
 
     async def open_story_async(self, path: Path) -> bool:
         """open_story for the menus: the file is checked and loaded on a worker thread
         while the window keeps answering."""
+
+        async def load(story: Path, read_only: bool) -> None:
+            await self.stories.open_story_async(story, read_only=read_only)
+
+        return await self._open_with(load, path)
+
+    async def _open_with(self, load, path: Path) -> bool:
+        """Open `path` with `load(path, read_only)`: unsaved text kept, a story locked by
+        another window offered read-only, a failure shown."""
         if not self.saver.can_drop(self.tr("open another story")):
             return False
         self.ai.abandon()
         try:
-            await self.stories.open_story_async(path)
+            await load(path, False)
         except StoryLockedError as exc:
             if not self.dialogs.ask_read_only(str(exc)):
                 return False
             try:
-                await self.stories.open_story_async(path, read_only=True)
+                await load(path, True)
             except StoryFileError as again:
                 self.show_error(self.tr("Cannot open the story"), str(again))
                 return False

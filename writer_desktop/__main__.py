@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         from writer_desktop.manuscripts.isolation import child_main
 
         return child_main(argv[1:])
+    if argv[:1] == ["--archive-child"]:  # the frozen app's archive, in a process of its own
+        from writer_desktop.archive.process import child_main as archive_child
+
+        return archive_child(argv[1:])
     if argv[:1] == ["serve"]:
         return serve_main(argv[1:])
     parser = argparse.ArgumentParser(prog="writer-assistant", description="Writer Assistant")

@@ -158,9 +158,9 @@ def _import_check(root: Path) -> str | None:
 
 def _archive_check(folder: Path) -> str | None:
     """The semantic archive (ChromaDB and the embedding model) finds a passage by meaning."""
-    from writer_desktop.archive import ArchiveService
+    from writer_desktop.archive import ArchiveProcess
 
-    with ArchiveService(folder) as archive:
+    with ArchiveProcess(folder) as archive:  # in its own process, as the app runs it
         archive.store_content_sync("storm", "The gale tore at the lighthouse all night long.")
         archive.store_content_sync("bread", "Tomas kneaded dough in the warm kitchen at dawn.")
         hits = archive.search_sync("a violent storm at sea", n_results=1)

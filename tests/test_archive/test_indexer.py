@@ -124,33 +124,53 @@ def test_a_story_switched_before_its_reading_is_not_archived_under_the_new_one(c
     assert _archived(core) == set()
 
 
-def test_archiving_embeds_on_the_low_priority_embedder_thread(core):
+_APP_PROCESS = """
+import sys
+from pathlib import Path
+from writer_desktop.config import AppPaths, Settings
+from writer_desktop.services import build_core
+root = Path(sys.argv[1])
+settings = Settings.model_validate({"archive_db_path": str(root / "arc")})
+core = build_core(settings, AppPaths.under(root / "home"))
+core.stories.new_story(root / "a.wstory", "A")
+[chapter] = core.stories.add_chapters([("Chapter 1", sys.argv[2])])
+core.archive.index_chapter(chapter.id, chapter.title, chapter.content).result(timeout=300)
+hits = core.archive.search("a storm over the sea")
+archive = core.archive._service()
+core.shutdown()
+assert hits and hits[0].metadata["chapter"] == str(chapter.id), hits
+print("chromadb" in sys.modules, "onnxruntime" in sys.modules, archive.pid)
+"""
+
+
+def test_the_archive_runs_in_a_child_process(tmp_path):
+    """ChromaDB holds the GIL through its writes: in the app's process that froze the
+    window, so the app's process never even imports it (nor the embedding runtime)."""
     import os
+    import subprocess
     import sys
-    import threading
 
-    from writer_desktop.archive import embeddings
+    done = subprocess.run(
+        [sys.executable, "-c", _APP_PROCESS, str(tmp_path), STORM],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    chromadb, onnxruntime, pid = done.stdout.split()
+    assert (chromadb, onnxruntime) == ("False", "False")
+    assert int(pid) != os.getpid()
 
-    seen: list[tuple[str, int]] = []
-    original = embeddings.MiniLMEmbedding.embed
 
-    def watched(self, texts):
-        seen.append(
-            (
-                threading.current_thread().name,
-                os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
-            )
-        )
-        return original(self, texts)
+def test_a_dead_archive_process_is_started_again(core):
+    import os
+    import signal
 
-    embeddings.MiniLMEmbedding.embed = watched  # type: ignore[method-assign]
-    try:
-        [chapter_id] = _chapters(core, 1)
-        core.archive.index_chapter(chapter_id, "Chapter 1", STORM).result(timeout=300)
-    finally:
-        embeddings.MiniLMEmbedding.embed = original  # type: ignore[method-assign]
-    assert seen and all(name.startswith("embedder") for name, _ in seen)
-    if not sys.platform.startswith("linux"):
-        return  # niceness per thread is Linux's
-    base = os.getpriority(os.PRIO_PROCESS, 0)
-    assert all(nice >= min(19, base + embeddings.BACKGROUND_NICENESS) for _, nice in seen)
+    [chapter_id] = _chapters(core, 1)
+    first = core.archive._service()
+    os.kill(first.pid, signal.SIGKILL)
+    first._process.wait()
+    first._reader.join(timeout=10)  # it has seen the child go
+    core.archive.index_chapter(chapter_id, "Chapter 1", STORM).result(timeout=300)
+    assert core.archive._service() is not first
+    assert _archived(core) == {str(chapter_id)}

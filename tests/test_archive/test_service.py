@@ -315,3 +315,34 @@ def test_no_socket_syscalls_at_all(tmp_path):
     assert out.returncode == 0, out.stderr
     calls = [line for line in log.read_text().splitlines() if "AF_INET" in line]
     assert calls == []
+
+
+def test_archiving_embeds_on_the_low_priority_embedder_thread(archive):
+    import os
+    import sys
+    import threading
+
+    from writer_desktop.archive import embeddings
+
+    seen: list[tuple[str, int]] = []
+    original = embeddings.MiniLMEmbedding.embed
+
+    def watched(self, texts):
+        seen.append(
+            (
+                threading.current_thread().name,
+                os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+            )
+        )
+        return original(self, texts)
+
+    embeddings.MiniLMEmbedding.embed = watched  # type: ignore[method-assign]
+    try:
+        archive.store_content_sync("ch1", story_chapter(1, words=400), {"kind": "chapter"})
+    finally:
+        embeddings.MiniLMEmbedding.embed = original  # type: ignore[method-assign]
+    assert seen and all(name.startswith("embedder") for name, _ in seen)
+    if not sys.platform.startswith("linux"):
+        return  # niceness per thread is Linux's
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    assert all(nice >= min(19, base + embeddings.BACKGROUND_NICENESS) for _, nice in seen)

@@ -53,12 +53,15 @@ def test_failed_import_as_new_story_leaves_no_file(tmp_path, monkeypatch):
 
     service = ManuscriptService(StoryService(RecentFiles(tmp_path / "recent.json")))
 
-    def fail(_chapters):
+    from writer_desktop.services.errors import SaveFailedError
+    from writer_desktop.storage import StoryStore
+
+    def fail(_self, _chapters):
         raise OSError("disk full")
 
-    monkeypatch.setattr(service, "import_into_current", fail)
+    monkeypatch.setattr(StoryStore, "add_chapters", fail)
     target = tmp_path / "new.wstory"
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(SaveFailedError, match="disk full"):
         service.import_as_new_story([ImportedChapter("One", "Words.")], target, "New")
     assert not target.exists() and not service.stories.is_open
     assert target not in service.stories.recent.paths()

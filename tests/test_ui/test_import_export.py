@@ -55,7 +55,10 @@ def test_dropping_a_docx_on_the_window_previews_then_imports_a_new_story(
     dialog.table.item(1, 0).setText("Dawn")  # the author renames a chapter in the preview
     dialog.new_story.setChecked(True)
     target = tmp_path / "imported.wstory"
-    assert window.manuscripts.apply(dialog, window.manuscripts.service.read(docx_path), target)
+    writing = window.manuscripts.apply(dialog, window.manuscripts.service.read(docx_path), target)
+    assert writing is not None
+    qtbot.waitUntil(writing.done, timeout=10_000)  # written off the window's thread
+    assert writing.result()
     assert writer_app.stories.path == target
     assert [window.binder.item(i).text() for i in range(window.binder.count())] == [
         "The Storm",
@@ -73,7 +76,12 @@ def test_dropping_on_the_binder_adds_to_the_open_story(qtbot, writer_app, tmp_pa
     dialog = shown[0]
     dialog.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)  # leave one out
     assert dialog.into_current.__class__ is bool and dialog.into_current
-    assert window.manuscripts.apply(dialog, window.manuscripts.service.read(tmp_path / "more.docx"))
+    writing = window.manuscripts.apply(
+        dialog, window.manuscripts.service.read(tmp_path / "more.docx")
+    )
+    assert writing is not None
+    qtbot.waitUntil(writing.done, timeout=10_000)
+    assert writing.result()
     titles = [c.title for c in writer_app.stories.chapters()]
     assert titles == ["Chapter 1", "Morning"]
     assert window.binder.count() == 2

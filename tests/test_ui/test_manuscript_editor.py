@@ -140,6 +140,7 @@ def test_spell_check_marks_teh_suggests_and_learns_per_story(qtbot, writer_app):
     editor.setFocus()
     qtbot.keyClicks(editor, "Zorvath saw teh gulls.")
     editor.highlighter.rehighlight()
+    qtbot.waitUntil(lambda: not editor.highlighter.pending)  # long work is marked in slices
 
     def underlined(start: int) -> bool:
         for fmt in editor.document().firstBlock().layout().formats():
@@ -153,6 +154,7 @@ def test_spell_check_marks_teh_suggests_and_learns_per_story(qtbot, writer_app):
     assert "the" in writer_app.core.spelling.suggestions("teh")
     assert underlined(0)  # "Zorvath" is a name the dictionary does not know…
     editor.add_to_dictionary("Zorvath")
+    qtbot.waitUntil(lambda: not editor.highlighter.pending)
     assert not underlined(0)  # …until the author adds it, for this story
     store = StoryStore.open(writer_app.stories.path, read_only=True)
     try:
@@ -276,6 +278,7 @@ def test_ai_text_is_tinted_kept_in_the_file_until_edited_and_reported(qtbot, wri
     assert "Mara lit the lamp" not in report
 
     # The tint is drawn over the AI's words only (the highlighter's overlay).
+    qtbot.waitUntil(lambda: not editor.highlighter.pending)
     tinted = [
         f
         for f in editor.document().findBlockByNumber(1).layout().formats()
@@ -331,3 +334,34 @@ def test_character_names_are_not_marked_as_misspelt(qtbot, writer_app):
     writer_app.window.characters.reload()
     writer_app.window.characters.entries_changed.emit()
     assert not spelling.is_misspelt("Zorvath")
+
+
+def test_a_long_chapter_is_marked_a_slice_at_a_time_and_completely(qtbot, writer_app):
+    """Marking 3,000 paragraphs at once would freeze the window; each turn of the event
+    loop marks what fits in a few milliseconds, until every paragraph is marked."""
+    from writer_desktop.ui import spell_highlighter
+
+    writer_app.core.spelling.load_now()
+    editor = writer_app.window.editor
+    text = "\n\n".join(f"Paragraph {n} of the long night, and teh sea." for n in range(3000))
+    editor.load_chapter(editor.chapter_id, text)
+    # Qt marks a new document in its next turn: most of it is put off, not done in one go.
+    qtbot.waitUntil(lambda: editor.highlighter.pending > 2000, timeout=5000)
+    slices: list[float] = []
+    original = editor.highlighter._next_turn
+
+    def timed() -> None:
+        import time
+
+        started = time.perf_counter()
+        original()
+        slices.append(time.perf_counter() - started)
+
+    editor.highlighter._next_turn = timed
+    qtbot.waitUntil(lambda: not editor.highlighter.pending, timeout=30_000)
+    assert len(slices) > 3 and max(slices) < 20 * spell_highlighter.SLICE_S
+    last = editor.document().lastBlock()
+    assert any(
+        f.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+        for f in last.layout().formats()
+    )

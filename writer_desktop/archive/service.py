@@ -22,29 +22,16 @@ from typing import Any
 import chromadb  # the package __init__ has already turned telemetry off in the environment
 import numpy as np
 from chromadb.config import Settings
-from pydantic import BaseModel
 
 from writer_desktop.archive.chunking import chunk_text
 from writer_desktop.archive.embeddings import MiniLMEmbedding
 from writer_desktop.archive.errors import ArchiveUnavailableError
 from writer_desktop.archive.fusion import SearchCorpus, chunk_ids
+from writer_desktop.archive.hits import ArchiveHit
 
 COLLECTION = "archive"
 
 MetadataValue = str | int | float | bool
-
-
-class ArchiveHit(BaseModel):
-    """One content found by a search, shown by its best chunk. Hits come best first by
-    `score` (fused rank, higher is better); `distance` is that chunk's cosine distance to
-    the query (0..2, smaller is closer)."""
-
-    content_id: str
-    chunk_index: int
-    text: str
-    metadata: dict[str, Any]
-    distance: float
-    score: float = 0.0
 
 
 def clean_metadata(metadata: Mapping[str, Any] | None) -> dict[str, MetadataValue]:
@@ -69,12 +56,6 @@ def normalise_where(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if len(where) == 1 or any(key.startswith("$") for key in where):
         return dict(where)
     return {"$and": [{key: value} for key, value in where.items()]}
-
-
-# Chunks per ChromaDB write. Its Rust core holds Python's GIL for a whole call (about 2 ms
-# a chunk here): a chapter's 25 chunks in one call froze the window's thread for 55 ms while
-# a story was archived in the background.
-WRITE_BATCH = 2
 
 
 # Chunks per ChromaDB write. Its Rust core holds Python's GIL through a whole call (about

@@ -162,7 +162,14 @@ class ImportedChapter:
 
     @property
     def words(self) -> int:
-        return len(strip_emphasis(self.content).split())
+        """Its word count (counted once per text: the preview shows it more than once)."""
+        counted = self.__dict__.get("_counted")
+        if counted is None or counted[0] is not self.content:
+            counted = self.__dict__["_counted"] = (
+                self.content,
+                len(strip_emphasis(self.content).split()),
+            )
+        return counted[1]
 
 
 @dataclass(frozen=True)

@@ -91,13 +91,18 @@ class ArchiveIndexer:
             return self._open_service()
 
     def _open_service(self):
+        if self._archive is not None and self._archive.failed:
+            # Its process died (killed, or out of memory): the next use starts another.
+            log.warning("the archive's process stopped; starting it again")
+            self._archive.close()
+            self._archive = None
         if self._archive is None and self.enabled and self._error is None:
             try:
-                from writer_desktop.archive import ArchiveService
+                from writer_desktop.archive import ArchiveProcess
 
                 path = Path(self.settings.archive_db_path).expanduser()
                 path.mkdir(parents=True, exist_ok=True)
-                self._archive = ArchiveService(path)
+                self._archive = ArchiveProcess(path)
             except Exception as exc:  # a broken or unwritable archive must not stop writing
                 log.exception("archive unavailable")
                 self._error = (

@@ -26,8 +26,7 @@ from writer_desktop.manuscripts import (
 from writer_desktop.manuscripts.isolation import ReadJob, read_isolated
 from writer_desktop.services.activity import ActivityService
 from writer_desktop.services.backup_service import BackupService
-from writer_desktop.services.errors import StoryFileError
-from writer_desktop.services.story_service import STORY_SUFFIX, StoryService
+from writer_desktop.services.story_service import StoryService
 
 
 @dataclass
@@ -70,6 +69,8 @@ class ManuscriptService:
         if not chapters:
             raise ManuscriptError(f"{path.name} holds no text to import.")
         title = manuscript_title(blocks) or path.stem
+        for chapter in chapters:
+            chapter.words  # noqa: B018 - counted here, off the window's thread, and kept
         return ImportPreview(path, chapters, blocks, rule, title)
 
     async def preview(self, path: Path) -> ImportPreview:
@@ -110,24 +111,42 @@ class ManuscriptService:
             self.backups.backup_if_changed()
         return self.stories.add_chapters([(c.title, c.content) for c in chapters])
 
+    async def import_into_current_async(self, chapters: list[ImportedChapter]) -> list[Chapter]:
+        """import_into_current on a worker thread (the backup and a novel's worth of text),
+        into the story open when it was called (StoryChangedError if another is open by
+        the time the thread starts)."""
+        session = self.stories.session
+
+        def work() -> list[Chapter]:
+            self.stories.require(session)
+            return self.import_into_current(chapters)
+
+        return await asyncio.to_thread(work)
+
     def import_as_new_story(
         self, chapters: list[ImportedChapter], story_path: Path, title: str
-    ) -> None:
-        """A new story file holding the chapters; on any failure no file is left behind."""
-        story_path = Path(story_path)
-        if not story_path.suffix:
-            story_path = story_path.with_suffix(STORY_SUFFIX)
-        if story_path.exists():
-            raise StoryFileError(f"{story_path.name} already exists.")
-        try:
-            self.stories.new_story(story_path, title)
-            self.import_into_current(chapters)
-        except Exception:
-            self.stories.close()
-            for leftover in (story_path, Path(f"{story_path}-wal"), Path(f"{story_path}-shm")):
-                leftover.unlink(missing_ok=True)
-            self.stories.recent.remove(story_path)
-            raise
+    ) -> Path:
+        """A new story file holding the chapters, then opened; on any failure no file is
+        left behind and the story that was open stays open. Returns the story's path."""
+        story_path = StoryService.write_new_story(
+            story_path, title, [(c.title, c.content) for c in chapters]
+        )
+        self.stories.open_story(story_path)
+        return story_path
+
+    async def import_as_new_story_async(
+        self, chapters: list[ImportedChapter], story_path: Path, title: str
+    ) -> Path:
+        """import_as_new_story with the novel written on a worker thread and opened as
+        open_story_async opens a story: the event loop's thread never waits for either."""
+        story_path = await asyncio.to_thread(
+            StoryService.write_new_story,
+            story_path,
+            title,
+            [(c.title, c.content) for c in chapters],
+        )
+        await self.stories.open_story_async(story_path)
+        return story_path
 
     def export_story(self, path: Path) -> Path:
         chapters = [(c.title, c.content) for c in self.stories.chapters() if c.content.strip()]

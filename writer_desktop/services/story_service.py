@@ -117,6 +117,33 @@ class StoryService:
         store = StoryStore.create(path, title or path.stem)
         self._switch(store)
 
+    @staticmethod
+    def write_new_story(path: Path, title: str, chapters: list[tuple[str, str]]) -> Path:
+        """A new story file at `path` holding (title, text) chapters, written and closed
+        without opening it here (any thread: an import writes a whole novel). On any failure
+        no file is left behind. Returns the path, with the story suffix added if it had none.
+        Raises StoryFileError (already there, unwritable, disk full)."""
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(STORY_SUFFIX)
+        if path.exists():
+            raise StoryFileError(f"{path.name} already exists.")
+        try:
+            store = StoryStore.create(path, title or path.stem)
+            try:
+                store.add_chapters(chapters)
+            finally:
+                store.close()
+        except BaseException as exc:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            if isinstance(exc, StoryFileError | KeyboardInterrupt | SystemExit):
+                raise
+            if isinstance(exc, sqlite3.Error | SQLAlchemyError | OSError):
+                raise SaveFailedError(f"Could not write {path.name}: {exc}") from exc
+            raise
+        return path
+
     def open_story(self, path: Path, read_only: bool = False) -> None:
         """Open a story file (checked first; locked for writing unless `read_only`).
         Raises StoryFileError, StoryLockedError when another app has it open."""

@@ -134,7 +134,8 @@ class ImportDialog(QDialog):
                 Qt.CheckState.Checked if chapter.include else Qt.CheckState.Unchecked
             )
             words = QTableWidgetItem(f"{chapter.words:,}")
-            begins = QTableWidgetItem(" ".join(chapter.content.split())[:PREVIEW_CHARS])
+            opening = chapter.content[: PREVIEW_CHARS * 4]  # not the whole chapter's words
+            begins = QTableWidgetItem(" ".join(opening.split())[:PREVIEW_CHARS])
             for item in (words, begins):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 0, title)

@@ -17,6 +17,7 @@ from writer_desktop.services import (
     ImportPreview,
     ManuscriptError,
     ManuscriptService,
+    StoryChangedError,
     StoryFileError,
 )
 from writer_desktop.ui.binder import manuscript_files
@@ -43,6 +44,7 @@ class ManuscriptActions(QObject):
         self.service = service
         self.task: asyncio.Task | None = None
         self.dialog: ImportDialog | None = None
+        self.writing: asyncio.Task | None = None  # the chapters being written in
         self.progress: QProgressDialog | None = None
         self.import_action = QAction(self.tr("&Import manuscript…"), window)
         self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))  # Ctrl+I is italic
@@ -130,36 +132,57 @@ class ManuscriptActions(QObject):
 
     def apply(
         self, dialog: ImportDialog, preview: ImportPreview, new_story_path: Path | None = None
-    ) -> bool:
+    ) -> asyncio.Task | None:
+        """Import the chapters ticked in the preview: into the open story, or as a new story
+        saved as `new_story_path` (else where the author chooses). The novel is written off
+        the window's thread; returns that task (its result: whether the chapters went in),
+        or None when there is nothing to do (nothing ticked, unsaved text kept, no file)."""
         chapters = dialog.selected_chapters()
         if not chapters:
-            return False
+            return None
         window = self.window
         if not window.saver.can_drop(self.tr("import")):
-            return False
+            return None
+        into_current = dialog.into_current and window.stories.is_open
+        if not into_current and new_story_path is None:
+            safe = re.sub(r'[\\/:*?"<>|]+', " ", preview.title).strip() or "Story"
+            suggested = preview.path.with_name(f"{safe}.wstory")
+            chosen, _ = QFileDialog.getSaveFileName(
+                window,
+                self.tr("Save the new story as"),
+                str(suggested),
+                "Writer Assistant stories (*.wstory)",
+            )
+            if not chosen:
+                return None
+            new_story_path = Path(chosen)
+        self.writing = spawn(self._write(chapters, preview, new_story_path))
+        return self.writing
+
+    async def _write(
+        self, chapters: list, preview: ImportPreview, new_story_path: Path | None
+    ) -> bool:
+        window = self.window
         try:
-            if dialog.into_current and window.stories.is_open:
-                added = self.service.import_into_current(chapters)
-                for chapter in added:
-                    window.binder.append_chapter(chapter)
-                window.refresh_counts()
+            if new_story_path is None:
+                session = window.stories.session
+                added = await self.service.import_into_current_async(chapters)
+                if window.stories.is_current(session):
+                    for chapter in added:
+                        window.binder.append_chapter(chapter)
+                    window.refresh_counts()
             else:
-                if new_story_path is None:
-                    safe = re.sub(r'[\\/:*?"<>|]+', " ", preview.title).strip() or "Story"
-                    suggested = preview.path.with_name(f"{safe}.wstory")
-                    chosen, _ = QFileDialog.getSaveFileName(
-                        window,
-                        self.tr("Save the new story as"),
-                        str(suggested),
-                        "Writer Assistant stories (*.wstory)",
-                    )
-                    if not chosen:
-                        return False
-                    new_story_path = Path(chosen)
-                self.service.import_as_new_story(chapters, new_story_path, preview.title)
+                window.ai.abandon()
+                await self.service.import_as_new_story_async(
+                    chapters, new_story_path, preview.title
+                )
                 window.reload_story()
-        except (StoryFileError, OSError) as exc:
-            QMessageBox.warning(window, self.tr("Cannot import"), str(exc))
+        except (StoryFileError, StoryChangedError, OSError) as exc:
+            message = str(exc)
+            # Outside this task: a modal box runs a nested event loop.
+            asyncio.get_running_loop().call_soon(
+                lambda: QMessageBox.warning(window, self.tr("Cannot import"), message)
+            )
             window.reload_story()
             return False
         window.statusBar().showMessage(

@@ -3,13 +3,23 @@ underlined in red, and the AI's words tinted until the author edits them."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+import time
+from collections import deque
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from writer_desktop.ui.prose_document import AI_WRITTEN
 
 LONGEST_CHECKED = 20_000  # a paragraph longer than this is not spell checked: typing stays fast
 AI_TINT_LIGHT = QColor(90, 140, 230, 40)
 AI_TINT_DARK = QColor(120, 160, 255, 55)
+# Marking paragraphs in one turn of the event loop stops after this long; the rest are marked
+# in later turns. Qt marks a whole chapter in one go when it is shown (about 0.3 ms a
+# paragraph: 30 ms for a 4,500-word chapter, far more for a long one), and the window would
+# not answer meanwhile.
+SLICE_S = 0.006
+MISSPELT_COLOUR = QColor("#d0021b")
 
 
 class ProseHighlighter(QSyntaxHighlighter):
@@ -23,19 +33,60 @@ class ProseHighlighter(QSyntaxHighlighter):
         self.spell_check = like.spell_check if like else True
         self.tint_ai = like.tint_ai if like else True
         self.tint = like.tint if like else AI_TINT_LIGHT
+        self._turn_started: float | None = None
+        self._catching_up = False
+        self._scheduled = False
+        self._later: deque[QTextBlock] = deque()
 
     def set_dark(self, dark: bool) -> None:
         self.tint = AI_TINT_DARK if dark else AI_TINT_LIGHT
         self.rehighlight()
 
+    @property
+    def pending(self) -> int:
+        """Paragraphs waiting for a later turn of the event loop to be marked."""
+        return len(self._later)
+
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        if not self._catching_up:
+            now = time.perf_counter()
+            if self._turn_started is None:
+                self._turn_started = now
+                self._schedule()
+            elif now - self._turn_started > SLICE_S:
+                self._later.append(self.currentBlock())  # marked in a later turn
+                return
+        self._mark(text)
+
+    def _schedule(self) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self, self._next_turn)  # dropped if the document goes
+
+    def _next_turn(self) -> None:
+        """Mark the paragraphs put off, SLICE_S at a time, one turn of the loop after another."""
+        self._scheduled = False
+        self._turn_started = None
+        started = time.perf_counter()
+        self._catching_up = True
+        try:
+            while self._later and time.perf_counter() - started < SLICE_S:
+                block = self._later.popleft()
+                if block.isValid() and block.document() is self.document():
+                    self.rehighlightBlock(block)
+        finally:
+            self._catching_up = False
+        if self._later:
+            self._schedule()
+
+    def _mark(self, text: str) -> None:
         if self.tint_ai:
             self._tint_ai_words()
         if self.spell_check and self.spelling is not None and len(text) <= LONGEST_CHECKED:
             for start, length in self.spelling.misspelt_spans(text):
                 marked = QTextCharFormat(self.format(start))
                 marked.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-                marked.setUnderlineColor(QColor("#d0021b"))
+                marked.setUnderlineColor(MISSPELT_COLOUR)
                 self.setFormat(start, length, marked)
 
     def _tint_ai_words(self) -> None:

@@ -160,6 +160,13 @@ class ImportedChapter:
     content: str
     include: bool = True  # ticked in the preview at first
 
+    def copy(self) -> ImportedChapter:
+        """The same chapter as a new object, its word count with it."""
+        twin = ImportedChapter(self.title, self.content, self.include)
+        if "_counted" in self.__dict__:
+            twin.__dict__["_counted"] = self.__dict__["_counted"]
+        return twin
+
     @property
     def words(self) -> int:
         """Its word count (counted once per text: the preview shows it more than once)."""

@@ -40,6 +40,7 @@ from writer_desktop.services.feedback_text import (
     rating_progress,
 )
 from writer_desktop.ui.rating_chart import RatingChart
+from writer_desktop.ui.tasks import TURN_MS
 
 if TYPE_CHECKING:
     from writer_desktop.ui.ai_actions import AiActions
@@ -350,6 +351,8 @@ class FeedbackPanes(QWidget):
 
     def __init__(self, ai: AiActions, window: MainWindow) -> None:
         super().__init__()
+        self._main_window = window
+        self._reload_scheduled = False
         self.panes = {op: FeedbackPane(op, ai, window) for op in TITLES}
         self.review_button = QPushButton(self.tr("Review chapter (all three)"))
         self.review_button.clicked.connect(lambda: self.review())
@@ -402,6 +405,18 @@ class FeedbackPanes(QWidget):
     def reload(self, chapter_id: int | None) -> None:
         for pane in self.panes.values():
             pane.reload(chapter_id)
+
+    def reload_soon(self) -> None:
+        """reload() for the chapter on the page, in the next turn of the event loop: the
+        chapter shows first and its feedback a moment later (four queries and perhaps a
+        read of the whole chapter, which would otherwise lengthen the switch)."""
+        if not self._reload_scheduled:
+            self._reload_scheduled = True
+            QTimer.singleShot(TURN_MS, self, self._reload_now)  # after the page is painted
+
+    def _reload_now(self) -> None:
+        self._reload_scheduled = False
+        self.reload(self._main_window.editor.chapter_id)
 
     def refresh(self, reason: str | None) -> None:
         """Enable what can run now (called when the model or the story changes)."""

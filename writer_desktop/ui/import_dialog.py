@@ -46,7 +46,7 @@ class ImportDialog(QDialog):
         self.resize(760, 520)
         self.preview = preview
         self.splitter = splitter
-        self.chapters = [ImportedChapter(c.title, c.content, c.include) for c in preview.chapters]
+        self.chapters = [c.copy() for c in preview.chapters]  # counted already
 
         self.split_choice = QComboBox()
         for rule, label in options or []:

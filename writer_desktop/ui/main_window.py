@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from writer_desktop.domain import Chapter
 from writer_desktop.resources import resource
 from writer_desktop.services import Core, StoryFileError, StoryLockedError
 from writer_desktop.ui.activity_indicator import ActivityIndicator
@@ -40,7 +43,7 @@ from writer_desktop.ui.page_view import PageView
 from writer_desktop.ui.plot_panel import PlotPanel
 from writer_desktop.ui.replace_actions import ReplaceActions
 from writer_desktop.ui.story_dialogs import StoryDialogs
-from writer_desktop.ui.tasks import spawn
+from writer_desktop.ui.tasks import next_turn, spawn
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +236,10 @@ class MainWindow(QMainWindow):
         async def load(story: Path, read_only: bool) -> None:
             self.stories.open_story(story, read_only=read_only)
 
-        opening = self._open_with(load, path)
+        async def show() -> None:
+            self.reload_story()
+
+        opening = self._open_with(load, show, path)
         try:
             opening.send(None)  # never suspends: `load` awaits nothing
         except StopIteration as done:
@@ -248,11 +254,11 @@ class MainWindow(QMainWindow):
         async def load(story: Path, read_only: bool) -> None:
             await self.stories.open_story_async(story, read_only=read_only)
 
-        return await self._open_with(load, path)
+        return await self._open_with(load, self.reload_story_async, path)
 
-    async def _open_with(self, load, path: Path) -> bool:
-        """Open `path` with `load(path, read_only)`: unsaved text kept, a story locked by
-        another window offered read-only, a failure shown."""
+    async def _open_with(self, load, show, path: Path) -> bool:
+        """Open `path` with `load(path, read_only)`, then `show()` it: unsaved text kept, a
+        story locked by another window offered read-only, a failure shown."""
         if not self.saver.can_drop(self.tr("open another story")):
             return False
         self.ai.abandon()
@@ -269,7 +275,7 @@ class MainWindow(QMainWindow):
         except StoryFileError as exc:
             self.show_error(self.tr("Cannot open the story"), str(exc))
             return False
-        self.reload_story()
+        await show()
         return True
 
     def close_story(self) -> bool:
@@ -281,6 +287,23 @@ class MainWindow(QMainWindow):
         return True
 
     def reload_story(self) -> None:
+        """Show the open story (or that none is open) in every part of the window."""
+        for _step in self._reload_steps():
+            pass
+
+    async def reload_story_async(self, chapters: list[Chapter] | None = None) -> None:
+        """reload_story one step per turn of the event loop (the first chapter, then the
+        cast, the plot and the chat, then the counts), so the window answers between them.
+        `chapters`: the story's, read already off this thread."""
+        session = self.stories.session if self.stories.is_open else None
+        if chapters is None and session is not None:
+            chapters = await asyncio.to_thread(self.stories.chapters)  # a novel's text
+        for _step in self._reload_steps(chapters):
+            await next_turn()
+            if session is not None and not self.stories.is_current(session):
+                return  # another story came in meanwhile; its own opening shows it
+
+    def _reload_steps(self, chapters: list[Chapter] | None = None) -> Iterator[None]:
         is_open = self.stories.is_open
         read_only = self.stories.read_only
         for action in self.menus.story_actions():
@@ -293,10 +316,10 @@ class MainWindow(QMainWindow):
         self.binder.set_read_only(read_only)
         self.characters.setEnabled(not read_only)
         self.plot.setEnabled(not read_only)
-        self.characters.reload()
-        self.plot.reload()
-        self.chat.reload()
         if not is_open:
+            self.characters.reload()
+            self.plot.reload()
+            self.chat.reload()
             self.feedback.reload(None)
             self.binder.set_chapters([])
             self.editor.load_chapter(None, "")
@@ -316,11 +339,19 @@ class MainWindow(QMainWindow):
         # Chapter ids restart in every file: forget the shown chapter before selecting one.
         self.editor.load_chapter(None, "")
         self.saver.loaded()
-        chapters = self.stories.chapters()
+        if chapters is None:
+            chapters = self.stories.chapters()
         self.binder.set_chapters(chapters, words=self.stories.chapter_words())
+        yield  # the binder is painted, then the first chapter is laid out and painted
         if chapters:
             assert chapters[0].id is not None
             self.binder.select_chapter(chapters[0].id)
+        yield
+        self.characters.reload()
+        yield
+        self.plot.reload()
+        self.chat.reload()
+        yield
         self.refresh_counts()
         self.ai.refresh()
         self.story_opened.emit(str(self.stories.path))
@@ -345,7 +376,7 @@ class MainWindow(QMainWindow):
         self.show_outline(chapter.outline)
         self.refresh_counts()
         self.ai.refresh()
-        self.feedback.reload(chapter_id)
+        self.feedback.reload_soon()
 
     def show_outline(self, outline: str) -> None:
         """An outline-only chapter shows its outline on the empty page."""

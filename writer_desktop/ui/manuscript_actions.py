@@ -176,7 +176,7 @@ class ManuscriptActions(QObject):
                 await self.service.import_as_new_story_async(
                     chapters, new_story_path, preview.title
                 )
-                window.reload_story()
+                await window.reload_story_async()
         except (StoryFileError, StoryChangedError, OSError) as exc:
             message = str(exc)
             # Outside this task: a modal box runs a nested event loop.

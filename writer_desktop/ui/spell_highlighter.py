@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from writer_desktop.ui.prose_document import AI_WRITTEN
+from writer_desktop.ui.tasks import TURN_MS
 
 LONGEST_CHECKED = 20_000  # a paragraph longer than this is not spell checked: typing stays fast
 AI_TINT_LIGHT = QColor(90, 140, 230, 40)
@@ -33,7 +34,9 @@ class ProseHighlighter(QSyntaxHighlighter):
         self.spell_check = like.spell_check if like else True
         self.tint_ai = like.tint_ai if like else True
         self.tint = like.tint if like else AI_TINT_LIGHT
-        self._turn_started: float | None = None
+        # Born "over budget": Qt's first pass over a new chapter is put off whole, so the
+        # page is painted before any paragraph is marked.
+        self._turn_started: float | None = float("-inf")
         self._catching_up = False
         self._scheduled = False
         self._later: deque[QTextBlock] = deque()
@@ -55,13 +58,16 @@ class ProseHighlighter(QSyntaxHighlighter):
                 self._schedule()
             elif now - self._turn_started > SLICE_S:
                 self._later.append(self.currentBlock())  # marked in a later turn
+                self._schedule()
                 return
         self._mark(text)
 
     def _schedule(self) -> None:
         if not self._scheduled:
             self._scheduled = True
-            QTimer.singleShot(0, self, self._next_turn)  # dropped if the document goes
+            # A real timer (TURN_MS), so the page paints and keys are read in between; the
+            # call is dropped if the highlighter goes with its document.
+            QTimer.singleShot(TURN_MS, self, self._next_turn)
 
     def _next_turn(self) -> None:
         """Mark the paragraphs put off, SLICE_S at a time, one turn of the loop after another."""

@@ -1,5 +1,6 @@
 """spawn(): run a coroutine on the GUI's event loop (qasync), keeping a reference to it and
-handing a bug inside it to the crash handler instead of losing it."""
+handing a bug inside it to the crash handler instead of losing it; next_turn(): let the
+window paint and answer before going on."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 _running: set[asyncio.Task] = set()
+
+# A real timer, not a zero delay: work queued with no delay (asyncio.sleep(0), a 0 ms
+# QTimer) runs in the same pass of Qt's event loop as the work before it, so the window
+# would neither paint nor answer in between.
+TURN_MS = 1
+
+
+async def next_turn() -> None:
+    """Resume in a later pass of the event loop: paints, input and timers come first."""
+    await asyncio.sleep(TURN_MS / 1000)
 
 
 def spawn(work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:

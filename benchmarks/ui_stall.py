@@ -321,6 +321,8 @@ def bench_ui_stall() -> dict[str, float]:
             modified = _modify_dialog(window)
             assert modified > 100, modified  # changes offered
 
+            model_jobs = [g.job.kind if hasattr(g, "job") else repr(g) for g in writer_app.core.jobs.live()]
+            print("model jobs at import:", model_jobs, flush=True)
             heart.enter("import")
             imported = _import_as_new_story(window, novel, root / "imported.wstory")
             assert imported > 50, imported  # chapters

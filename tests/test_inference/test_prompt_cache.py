@@ -81,11 +81,37 @@ def test_background_job_leaves_the_authors_prompt_cached(backend):
         priority=10,
     )
     backend.run(summary, print)
-    evaluator = PromptEvaluator(backend.llama)
-    assert evaluator.cached_prefix(prompt) == len(prompt)
-    # The restored cache gives the very same greedy continuation as before.
-    again = backend.run(GenerationJob(messages=author, max_tokens=6, temperature=0.0), print)
+    backend.run(summary, print)  # a queue of summaries: the prompt is copied out once
+    assert backend.kept_prefix_tokens >= len(prompt)
+    # The author's next job finds the whole prompt cached again, and the restored cache
+    # gives the very same greedy continuation as before.
+    cached: list[int] = []
+    real_evaluate = PromptEvaluator.evaluate
+
+    def evaluate(self, tokens, cancel):
+        cached.append(self.cached_prefix(tokens))
+        return real_evaluate(self, tokens, cancel)
+
+    PromptEvaluator.evaluate = evaluate  # type: ignore[method-assign]
+    try:
+        again = backend.run(GenerationJob(messages=author, max_tokens=6, temperature=0.0), print)
+    finally:
+        PromptEvaluator.evaluate = real_evaluate  # type: ignore[method-assign]
+    assert cached == [len(prompt)] and backend.kept_prefix_tokens == 0
     assert again.text == first.text
+
+
+def test_a_queue_of_summaries_copies_the_authors_cache_once(backend, monkeypatch):
+    import writer_desktop.inference.backend as module
+
+    copies: list[int] = []
+    original = module.save_prefix
+    monkeypatch.setattr(module, "save_prefix", lambda llama: copies.append(1) or original(llama))
+    backend.run(GenerationJob(messages=_messages(_chapter(1_500)), max_tokens=2), print)
+    for n in range(3):
+        summary = _messages(_chapter(300, offset=50_000 + n * 5_000), "Summarise this.")
+        backend.run(GenerationJob(messages=summary, max_tokens=2, priority=10), print)
+    assert copies == [1]
 
 
 def test_author_jobs_do_not_copy_the_cache(backend, monkeypatch):

@@ -158,3 +158,38 @@ def test_a_cancelled_open_lets_go_of_the_story(tmp_path, gui_loop):
     other = StoryService(RecentFiles(tmp_path / "recent2.json"))
     other.open_story(tmp_path / "book.wstory")  # not locked by the abandoned open
     other.close()
+
+
+def test_switching_from_the_event_loop_backs_up_the_story_before_off_its_thread(
+    tmp_path, gui_loop, monkeypatch
+):
+    """A novel's backup and checkpoint on close took the window's thread; from the event
+    loop they run on a worker, and the story switched to may even be read-only."""
+    import threading
+
+    from tests.conftest import run_async
+    from writer_desktop.config import Settings
+    from writer_desktop.services.backup_service import BackupService
+    from writer_desktop.storage import StoryStore
+
+    stories = StoryService(RecentFiles(tmp_path / "recent.json"))
+    backups = BackupService(stories, Settings(), tmp_path / "backups")
+    stories.new_story(tmp_path / "other")
+    stories.new_story(tmp_path / "book")
+    chapter = stories.add_chapter()
+    stories.save_chapter_text(chapter.id, "one two three four")
+    closing_threads = []
+    real_close = StoryStore.close
+
+    def close(store):
+        closing_threads.append((store.path.name, threading.current_thread()))
+        real_close(store)
+
+    monkeypatch.setattr(StoryStore, "close", close)
+    run_async(stories.open_story_async(tmp_path / "other.wstory", read_only=True))
+    assert stories.path == tmp_path / "other.wstory" and stories.read_only
+    [(name, thread)] = closing_threads
+    assert name == "book.wstory" and thread is not threading.main_thread()
+    [backup] = backups.backups(tmp_path / "book.wstory")
+    assert backup.words == 4
+    stories.close()

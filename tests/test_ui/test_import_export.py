@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QPushButton
 
 from tests.test_manuscripts.conftest import make_docx
 from writer_desktop.manuscripts import read_manuscript, split_chapters
@@ -168,9 +167,11 @@ def test_cancel_stops_reading_and_kills_the_child(qtbot, writer_app, tmp_path, m
     monkeypatch.setattr(isolation.subprocess, "Popen", popen)
     task = writer_app.window.manuscripts.import_file(path)
     qtbot.waitUntil(lambda: bool(jobs), timeout=5_000)
-    progress = writer_app.window.manuscripts.progress
-    [cancel] = progress.findChildren(QPushButton)
-    cancel.click()  # the author presses Cancel
+    assert "Reading slow.txt" in writer_app.window.statusBar().currentMessage()
+    activities = writer_app.window.activity
+    [reading] = [a for a in writer_app.core.activities.activities() if a.kind == "import"]
+    activities.list.rebuild()  # as opening the activity list does
+    activities.list.stop_buttons[reading.id].click()  # the author presses its Stop
     qtbot.waitUntil(task.done, timeout=5_000)
     qtbot.waitUntil(lambda: jobs[0].process.poll() is not None, timeout=5_000)
     assert "cancelled" in writer_app.window.statusBar().currentMessage()

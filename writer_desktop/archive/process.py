@@ -16,6 +16,7 @@ child's stdin (close(), or the app's process ending) makes it close the store an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import os
@@ -38,6 +39,9 @@ CHILD_FLAG = "--archive-child"
 OPEN_TIMEOUT_S = 180.0  # a cold start imports ChromaDB from a slow disk
 CLOSE_TIMEOUT_S = 60.0  # the chapter being archived finishes first
 CHILD_THREADS = 3  # archiving, a search, and a count or two meanwhile
+# The whole child runs below the app's priority (its embedding thread lower still): the
+# window and the model's jobs come first.
+CHILD_NICENESS = 5
 CALLS = frozenset(
     {
         "store_content_sync",
@@ -279,6 +283,8 @@ def child_main(argv: list[str]) -> int:
     """The child: opens the archive at argv[0], then answers calls until its stdin ends
     (the frozen app's `--archive-child PATH`, or `python -m writer_desktop.archive PATH`)."""
     path = Path(argv[0])
+    with contextlib.suppress(AttributeError, OSError):  # below the app: the window first
+        os.nice(CHILD_NICENESS)
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the answers
     requests = sys.stdin.buffer

@@ -17,6 +17,7 @@ from writer_desktop.config import Settings
 from writer_desktop.domain.model_names import friendly_model_name
 from writer_desktop.inference.cpu import cpu_problem
 from writer_desktop.inference.prompt_cache import (
+    PrefixSnapshot,
     PromptEvaluator,
     chat_prompt_tokens,
     restore_prefix,
@@ -138,6 +139,26 @@ class LlamaBackend:
         self.model_name = ""
         self.model_path: Path | None = None
         self._prompts: PromptEvaluator | None = None
+        self._threads = 0  # the threads llama.cpp uses now
+        self._kept: PrefixSnapshot | None = None  # the author's prompt, while summaries run
+
+    @property
+    def threads(self) -> int:
+        """The threads the author's own jobs use (LLM_N_THREADS, else one per core)."""
+        return self.settings.llm_n_threads or os.cpu_count() or 1
+
+    def threads_for(self, job: GenerationJob) -> int:
+        """A background job (a summary) leaves one core free: on a small machine every
+        core busy with it kept the window waiting for a CPU (130 ms freezes while a novel
+        was imported with summaries running)."""
+        return max(1, self.threads - 1) if job.priority > 0 else self.threads
+
+    def _use_threads(self, count: int) -> None:
+        if count != self._threads:
+            import llama_cpp
+
+            llama_cpp.llama_set_n_threads(self.llama._ctx.ctx, count, count)
+            self._threads = count
 
     def load(self) -> str:
         path = resolve_model_path(self.settings)
@@ -155,12 +176,14 @@ class LlamaBackend:
                 model_path=str(path),
                 n_ctx=self.settings.llm_n_ctx,
                 n_gpu_layers=self.settings.llm_n_gpu_layers,
-                n_threads=self.settings.llm_n_threads or os.cpu_count() or 1,
+                n_threads=self.threads,
+                n_threads_batch=self.threads,
                 seed=self.settings.llm_seed,
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelLoadError(f"{path.name} could not be loaded: {exc}") from exc
+        self._threads = self.threads
         self.model_path = path
         self.model_name = friendly_model_name(path, self.llama.metadata)
         self._prompts = PromptEvaluator(self.llama)
@@ -170,21 +193,29 @@ class LlamaBackend:
         """Stream one chat completion, calling on_token per piece of text; stops on cancel.
 
         A background job (priority above the author's 0, e.g. a summary) must not evict the
-        prompt the author's next action shares: the evaluated prompt, if it is worth
-        keeping, is copied out first and put back afterwards."""
+        prompt the author's next action shares: before the first background job after the
+        author's, the evaluated prompt (if worth keeping) is copied out, and it is put back
+        before the author's next job. Not around every background job: a queue of chapter
+        summaries then copied tens of megabytes twice per summary."""
         if self.llama is None:
             raise ModelLoadError("The model is not loaded.")
-        snapshot = None
-        if job.priority > 0 and self.llama.n_tokens >= KEEP_PREFIX_TOKENS:
-            snapshot = save_prefix(self.llama)
-        try:
-            return self._stream(job, on_token)
-        finally:
-            if snapshot is not None:
-                try:
-                    restore_prefix(self.llama, snapshot)
-                except RuntimeError:  # the cache is cold then: slower, never wrong
-                    log.warning("the author's prompt cache could not be restored")
+        self._use_threads(self.threads_for(job))
+        if job.priority > 0:
+            if self._kept is None and self.llama.n_tokens >= KEEP_PREFIX_TOKENS:
+                self._kept = save_prefix(self.llama)
+        elif self._kept is not None:
+            kept, self._kept = self._kept, None
+            try:
+                restore_prefix(self.llama, kept)
+            except RuntimeError:  # the cache is cold then: slower, never wrong
+                log.warning("the author's prompt cache could not be restored")
+        return self._stream(job, on_token)
+
+    @property
+    def kept_prefix_tokens(self) -> int:
+        """How many tokens of the author's prompt are kept aside while background jobs run
+        (0: none)."""
+        return self._kept.n_tokens if self._kept is not None else 0
 
     def _stream(self, job: GenerationJob, on_token: Callable[[str], None]) -> GenerationResult:
         started = time.perf_counter()
@@ -243,6 +274,7 @@ class LlamaBackend:
         )
 
     def close(self) -> None:
+        self._kept = None
         if self.llama is not None:
             self.llama.close()
             self.llama = None

@@ -7,6 +7,7 @@ macOS), or when the author cancels. The child prints its blocks as JSON on stdou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -132,11 +133,19 @@ def peak_rss_mb(path: Path) -> tuple[float, float, str]:
     return peak, seconds, outcome
 
 
+# The reading child runs below the app's priority: a novel's parse takes a core for a
+# second or two, and the window must get the CPU first whenever it has work.
+READER_NICENESS = 10
+
+
 def _limit_self() -> None:
     """The caps the parent asked for, on this process and whatever it starts (pandoc)."""
     if os.name != "posix":
         return
     import resource
+
+    with contextlib.suppress(OSError):
+        os.nice(READER_NICENESS)
 
     memory_mb = int(os.environ.get(MEMORY_ENV, limits.MEMORY_LIMIT_MB))
     cap = memory_mb * 1024 * 1024

@@ -38,7 +38,7 @@ class BackupService:
         self.settings = settings
         self.folder = Path(folder)
         self._backed_up: dict[Path, float] = {}
-        stories.on_closing(self._on_closing)
+        stories.on_closed(self._on_closed)
 
     def folder_for(self, story: Path) -> Path:
         """Backups of one story file: named by the story, told apart by its full path."""
@@ -51,6 +51,9 @@ class BackupService:
         story = story or self.stories.path
         if story is None or self.stories.read_only:
             return None
+        return self._backup_if_changed(story)
+
+    def _backup_if_changed(self, story: Path) -> Path | None:
         changed = _changed_at(story)
         if changed <= self._backed_up.get(story, 0.0):
             return None
@@ -69,9 +72,11 @@ class BackupService:
             return None
         return await asyncio.to_thread(self.backup_if_changed, story)
 
-    def _on_closing(self, session: StorySession) -> None:
+    def _on_closed(self, session: StorySession) -> None:
+        if session.read_only:
+            return
         try:
-            self.backup_if_changed(session.path)
+            self._backup_if_changed(session.path)
         except StoryFileError:
             log.warning("backup on close failed", exc_info=True)
 

@@ -49,6 +49,7 @@ class StorySession:
 
     serial: int
     path: Path
+    read_only: bool = False
 
 
 class StoryService:
@@ -60,6 +61,7 @@ class StoryService:
         self._words: dict[int, int] = {}
         self._serial = 0
         self._closing: list[Callable[[StorySession], None]] = []
+        self._closed: list[Callable[[StorySession], None]] = []
         self.purged: Listeners[[list[int]]] = Listeners()  # chapter ids gone for good
 
     # -- files -----------------------------------------------------------------------------
@@ -81,7 +83,8 @@ class StoryService:
     @property
     def session(self) -> StorySession:
         """The open story's session (raises StoryFileError when none is open)."""
-        return StorySession(self._serial, self._open_store.path)
+        store = self._open_store
+        return StorySession(self._serial, store.path, store.read_only)
 
     def is_current(self, session: StorySession | None) -> bool:
         return session is not None and self.is_open and session.serial == self._serial
@@ -107,8 +110,15 @@ class StoryService:
             raise SaveFailedError(f"Could not save {what} to {store.path.name}: {reason}") from exc
 
     def on_closing(self, listener: Callable[[StorySession], None]) -> None:
-        """Call `listener` with the session just before its story is closed or switched."""
+        """Call `listener` with the session just before its story is closed or switched
+        (on the thread that closes it)."""
         self._closing.append(listener)
+
+    def on_closed(self, listener: Callable[[StorySession], None]) -> None:
+        """Call `listener` with the session once its story file has been let go of: the
+        file is then complete and unlocked. When a story is switched from the event loop
+        this runs on a worker thread (a backup of a novel takes a while)."""
+        self._closed.append(listener)
 
     def new_story(self, path: Path, title: str | None = None) -> None:
         path = Path(path)
@@ -159,17 +169,36 @@ class StoryService:
         return self._store is not None and self._store.read_only
 
     def close(self) -> None:
+        detached = self._detach()
+        if detached is not None:
+            self._release(*detached)
+
+    def _detach(self) -> tuple[StoryStore, StorySession] | None:
+        """Stop being the open story (the closing listeners told first); the store, still
+        open, is the caller's to _release."""
+        detached = None
         if self._store is not None:
             session = self.session
-            for listener in self._closing:
-                try:
-                    listener(session)
-                except Exception:  # closing must go on: the file is what matters
-                    log.exception("story closing listener failed")
-            self._store.close()
+            self._tell(self._closing, session)
+            detached = (self._store, session)
         self._store = None
         self._words = {}
         self._serial += 1
+        return detached
+
+    def _release(self, store: StoryStore, session: StorySession) -> None:
+        """Close a detached story's file (checkpointed, unlocked), then tell the closed
+        listeners (any thread)."""
+        store.close()
+        self._tell(self._closed, session)
+
+    @staticmethod
+    def _tell(listeners: list[Callable[[StorySession], None]], session: StorySession) -> None:
+        for listener in listeners:
+            try:
+                listener(session)
+            except Exception:  # closing must go on: the file is what matters
+                log.exception("story closing listener failed")
 
     def save_as(self, path: Path) -> None:
         """Copy the story to a new file and open that: SQLite's backup API into a temporary
@@ -204,7 +233,10 @@ class StoryService:
             # Nobody will take the story: let go of its lock once it has opened.
             loading.add_done_callback(lambda f: f.exception() or f.result()[0].close())
             raise
+        detached = self._detach()
         self._install(store, words)
+        if detached is not None:  # the story before: checkpointed and backed up off this thread
+            await asyncio.to_thread(self._release, *detached)
 
     @staticmethod
     def _load(path: Path, read_only: bool) -> tuple[StoryStore, dict[int, int]]:

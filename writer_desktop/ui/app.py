@@ -94,6 +94,13 @@ class FileOpenFilter(QObject):
         return last
 
 
+# How long a Python thread may hold the GIL while another waits for it (Python's default
+# is 5 ms). The window's thread takes the GIL back after every call into Qt; with a worker
+# thread busy in Python (counting a novel's words, building its rows) each of those waits
+# could last 5 ms, and a repaint that calls Python a few dozen times froze for 100 ms.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 class WriterApp:
     """Everything one running app is made of: the Core and the window."""
 
@@ -107,6 +114,7 @@ class WriterApp:
         self.paths = paths
         self.settings = settings
         self.settings_problems = settings_problems or []
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         qt_app = QApplication.instance()
         assert isinstance(qt_app, QApplication)
         self.loop = gui_event_loop(qt_app)

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from writer_desktop.services import (
     EXPORT_FORMATS,
@@ -45,7 +45,6 @@ class ManuscriptActions(QObject):
         self.task: asyncio.Task | None = None
         self.dialog: ImportDialog | None = None
         self.writing: asyncio.Task | None = None  # the chapters being written in
-        self.progress: QProgressDialog | None = None
         self.import_action = QAction(self.tr("&Import manuscript…"), window)
         self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))  # Ctrl+I is italic
         self.import_action.triggered.connect(self.ask_import)
@@ -70,30 +69,21 @@ class ManuscriptActions(QObject):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> asyncio.Task:
-        """Read in the background (the window stays responsive), then show the preview."""
-        progress = QProgressDialog(
-            self.tr("Reading {0}…").format(path.name), self.tr("Cancel"), 0, 0, self.window
-        )
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        self.progress = progress
-
-        def close_progress() -> None:
-            # closing a QProgressDialog emits canceled: not a cancel by the author
-            progress.canceled.disconnect(self.cancel_import)
-            progress.close()
+        """Read in the background, then show the preview. The window stays usable: the
+        reading is listed in the activity list, whose Stop (or AI > Stop) cancels it. (A
+        modal progress box froze the window for 80 ms as it appeared, and blocked it.)"""
+        self.window.statusBar().showMessage(self.tr("Reading {0}…").format(path.name))
 
         async def read() -> None:
             try:
                 preview = await self.service.preview(path)
-            except asyncio.CancelledError:  # the author pressed Cancel: the child is killed
-                close_progress()
+            except asyncio.CancelledError:  # the author pressed Stop: the child is killed
                 self.window.statusBar().showMessage(
                     self.tr("Import of {0} cancelled.").format(path.name), 8000
                 )
                 return
             except Exception as exc:  # any unreadable file: say why, change nothing
-                close_progress()
+                self.window.statusBar().clearMessage()
                 message = (
                     str(exc)
                     if isinstance(exc, ManuscriptError)
@@ -104,17 +94,11 @@ class ManuscriptActions(QObject):
                     lambda: QMessageBox.warning(self.window, self.tr("Cannot import"), message)
                 )
                 return
-            close_progress()
+            self.window.statusBar().clearMessage()
             self.show_preview(preview)
 
         self.task = spawn(read())
-        progress.canceled.connect(self.cancel_import)
         return self.task
-
-    def cancel_import(self) -> None:
-        """Stop reading the manuscript now (the Cancel button of the progress dialog)."""
-        if self.task is not None and not self.task.done():
-            self.task.cancel()
 
     def show_preview(self, preview: ImportPreview) -> ImportDialog:
         dialog = ImportDialog(

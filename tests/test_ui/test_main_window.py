@@ -222,3 +222,18 @@ def test_story_from_a_newer_version_is_refused_with_a_message(
     assert not writer_app.window.open_story(newer)
     assert "newer Writer Assistant" in message_boxes.shown[-1][1]
     assert hashlib.sha256(newer.read_bytes()).hexdigest() == before
+
+
+def test_the_app_keeps_its_long_lived_objects_out_of_full_collections(qtbot, writer_app):
+    """A full garbage collection holds the GIL while it visits every object: the window,
+    the modules and the model stay out of it, and an app that is shut down lets go."""
+    import gc
+
+    from tests.conftest import wait_for_model
+
+    assert gc.get_freeze_count() > 0  # frozen as the window came up
+    before = gc.get_freeze_count()
+    wait_for_model(qtbot, writer_app)
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > before, timeout=5_000)  # and the model
+    writer_app.shutdown()
+    assert gc.get_freeze_count() == 0

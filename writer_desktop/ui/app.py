@@ -4,6 +4,7 @@ composition root) and the window over it."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import logging.handlers
 import sys
@@ -19,6 +20,7 @@ from writer_desktop import crash
 from writer_desktop.config import AppPaths, Settings, load_settings
 from writer_desktop.services import Core, build_core
 from writer_desktop.ui.main_window import MainWindow
+from writer_desktop.ui.tasks import spawn
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +96,12 @@ class FileOpenFilter(QObject):
         return last
 
 
-# How long a Python thread may hold the GIL while another waits for it (Python's default
-# is 5 ms). The window's thread takes the GIL back after every call into Qt; with a worker
-# thread busy in Python (counting a novel's words, building its rows) each of those waits
-# could last 5 ms, and a repaint that calls Python a few dozen times froze for 100 ms.
-GIL_SWITCH_INTERVAL_S = 0.001
+def keep_long_lived() -> None:
+    """Put every object alive now out of the garbage collector's sweeps (gc.freeze): the
+    modules, the window, the model's and the spell checker's tables live as long as the
+    app. A full sweep visits every object and holds the GIL throughout: with them in it,
+    one took 97 ms while a novel was imported, and the window froze for as long."""
+    gc.freeze()
 
 
 class WriterApp:
@@ -114,7 +117,7 @@ class WriterApp:
         self.paths = paths
         self.settings = settings
         self.settings_problems = settings_problems or []
-        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+        self._keeping: asyncio.Task | None = None
         qt_app = QApplication.instance()
         assert isinstance(qt_app, QApplication)
         self.loop = gui_event_loop(qt_app)
@@ -163,6 +166,12 @@ class WriterApp:
             QTimer.singleShot(0, self.window.offer_recovered)
         if self.settings_problems:
             QTimer.singleShot(0, self._report_settings_problems)
+        keep_long_lived()
+        self._keeping = spawn(self._keep_model_long_lived())
+
+    async def _keep_model_long_lived(self) -> None:
+        if await self.core.engine.wait_loaded() == "ready":
+            keep_long_lived()  # the model (and by now the word list) is loaded
 
     def _report_settings_problems(self) -> None:
         text = "\n".join(self.settings_problems)
@@ -186,7 +195,10 @@ class WriterApp:
             self._filtering = False
         if self.window.isVisible():
             self.window.close_without_asking()
+        if self._keeping is not None:
+            self._keeping.cancel()
         self.core.shutdown()
+        gc.unfreeze()  # what this app kept aside may be collected again (tests make many)
 
 
 def run(story: Path | None = None) -> int:

@@ -6,8 +6,11 @@ The published retrieval figure is ``retrieval_top3_real``: four Project Gutenber
 the scene questions of tests/files/retrieval/novels.json, asked as a reader remembers a scene;
 a question counts when one of its chapters is among the first three chapters found.
 ``retrieval_top3_passages`` is the older, easier set (42 short passages, each queried by a
-paraphrase of itself). ``bench_archive()`` returns a flat dict of figures; the tests use the
-loaders and scorers here too.
+paraphrase of itself). ``archive_start_s`` is starting the archive (its child process,
+ChromaDB, the store), which the app does once as it starts; ``archive_reopen_s`` is then
+opening the archived, unchanged 121,000-word novel again (every chunk known, none embedded).
+``bench_archive()`` returns a flat dict of figures; the tests use the loaders and scorers
+here too.
 """
 
 from __future__ import annotations
@@ -276,6 +279,11 @@ def bench_archive() -> dict[str, float]:
         # Reopening the archived, unchanged novel: every chunk is known, nothing is embedded.
         core = archive_core(root / "real")
         try:
+            started = time.perf_counter()
+            opening = core.archive.open_in_background()
+            assert opening is not None and opening.result() is not None, core.archive.error
+            # The app does this once, as it starts (the archive's process, ChromaDB).
+            figures["archive_start_s"] = round(time.perf_counter() - started, 2)
             core.stories.open_story(root / "real" / f"{INDEX_NOVEL}.wstory")
             started = time.perf_counter()
             for future in core.archive.index_story():

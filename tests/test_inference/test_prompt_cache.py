@@ -114,6 +114,18 @@ def test_a_queue_of_summaries_copies_the_authors_cache_once(backend, monkeypatch
     assert copies == [1]
 
 
+def test_an_idle_worker_puts_the_authors_prompt_back_at_once(backend):
+    author = _messages(_chapter(1_500), "Continue the chapter.")
+    prompt = chat_prompt_tokens(backend.llama, author)
+    backend.run(GenerationJob(messages=author, max_tokens=2, temperature=0.0), print)
+    summary = _messages(_chapter(300, offset=70_000), "Summarise this.")
+    backend.run(GenerationJob(messages=summary, max_tokens=2, priority=10), print)
+    assert backend.kept_prefix_tokens >= len(prompt)
+    backend.idle()  # the queue ran dry
+    assert backend.kept_prefix_tokens == 0
+    assert PromptEvaluator(backend.llama).cached_prefix(prompt) == len(prompt)
+
+
 def test_author_jobs_do_not_copy_the_cache(backend, monkeypatch):
     import writer_desktop.inference.backend as module
 

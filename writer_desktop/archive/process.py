@@ -15,7 +15,6 @@ child's stdin (close(), or the app's process ending) makes it close the store an
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import logging
@@ -30,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
+from writer_desktop.archive.async_forms import AsyncForms
 from writer_desktop.archive.errors import ArchiveUnavailableError
 from writer_desktop.archive.hits import ArchiveHit
 
@@ -81,7 +81,7 @@ def _read_frame(stream: IO[bytes]) -> Any:
     return pickle.loads(data)
 
 
-class ArchiveProcess:
+class ArchiveProcess(AsyncForms):
     """ArchiveService's calls, answered by an ArchiveService in a child process.
 
     Opening waits until the child has opened the store, so a broken archive raises
@@ -149,24 +149,6 @@ class ArchiveProcess:
     def embedded_chunks(self) -> int:
         """How many chunks the child has embedded since it opened the archive."""
         return self._call("embedded_chunks")
-
-    # -- async forms (the wait in a worker thread) ------------------------------------------
-
-    async def store_content(
-        self, content_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> int:
-        return await asyncio.to_thread(self.store_content_sync, content_id, text, metadata)
-
-    async def search(
-        self, query: str, n_results: int = 5, where: dict[str, Any] | None = None
-    ) -> list[ArchiveHit]:
-        return await asyncio.to_thread(self.search_sync, query, n_results, where)
-
-    async def delete_content(self, content_id: str) -> None:
-        await asyncio.to_thread(self.delete_content_sync, content_id)
-
-    async def count(self) -> int:
-        return await asyncio.to_thread(self.count_sync)
 
     # -- lifetime ---------------------------------------------------------------------------
 

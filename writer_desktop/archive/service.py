@@ -12,7 +12,6 @@ Telemetry is off and nothing touches the network.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ import chromadb  # the package __init__ has already turned telemetry off in the 
 import numpy as np
 from chromadb.config import Settings
 
+from writer_desktop.archive.async_forms import AsyncForms
 from writer_desktop.archive.chunking import chunk_text
 from writer_desktop.archive.embeddings import MiniLMEmbedding
 from writer_desktop.archive.errors import ArchiveUnavailableError
@@ -64,7 +64,7 @@ def normalise_where(where: Mapping[str, Any] | None) -> dict[str, Any] | None:
 WRITE_BATCH = 4
 
 
-class ArchiveService:
+class ArchiveService(AsyncForms):
     """The semantic archive stored in one folder (a ChromaDB persistent client)."""
 
     def __init__(self, path: Path, embedding: MiniLMEmbedding | None = None) -> None:
@@ -213,26 +213,6 @@ class ArchiveService:
         """How many chunks the archive holds."""
         self._check_open()
         return self._collection.count()
-
-    # -- async API (blocking work in a thread) --------------------------------
-
-    async def store_content(
-        self, content_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> int:
-        """store_content_sync in a worker thread."""
-        return await asyncio.to_thread(self.store_content_sync, content_id, text, metadata)
-
-    async def search(
-        self, query: str, n_results: int = 5, where: dict[str, Any] | None = None
-    ) -> list[ArchiveHit]:
-        """search_sync in a worker thread."""
-        return await asyncio.to_thread(self.search_sync, query, n_results, where)
-
-    async def delete_content(self, content_id: str) -> None:
-        await asyncio.to_thread(self.delete_content_sync, content_id)
-
-    async def count(self) -> int:
-        return await asyncio.to_thread(self.count_sync)
 
     # -- lifetime ---------------------------------------------------------------
 

@@ -195,21 +195,33 @@ class LlamaBackend:
         A background job (priority above the author's 0, e.g. a summary) must not evict the
         prompt the author's next action shares: before the first background job after the
         author's, the evaluated prompt (if worth keeping) is copied out, and it is put back
-        before the author's next job. Not around every background job: a queue of chapter
-        summaries then copied tens of megabytes twice per summary."""
+        when the queue runs dry (idle) or before the author's next job. Not around every
+        background job: a queue of chapter summaries then copied tens of megabytes twice
+        per summary."""
         if self.llama is None:
             raise ModelLoadError("The model is not loaded.")
         self._use_threads(self.threads_for(job))
         if job.priority > 0:
             if self._kept is None and self.llama.n_tokens >= KEEP_PREFIX_TOKENS:
                 self._kept = save_prefix(self.llama)
-        elif self._kept is not None:
-            kept, self._kept = self._kept, None
-            try:
-                restore_prefix(self.llama, kept)
-            except RuntimeError:  # the cache is cold then: slower, never wrong
-                log.warning("the author's prompt cache could not be restored")
+        else:
+            self._restore_kept()
         return self._stream(job, on_token)
+
+    def idle(self) -> None:
+        """Nothing is queued: put the author's prompt back now, so that their next job
+        does not wait for the copy (the worker calls this between jobs)."""
+        if self.llama is not None:
+            self._restore_kept()
+
+    def _restore_kept(self) -> None:
+        if self._kept is None:
+            return
+        kept, self._kept = self._kept, None
+        try:
+            restore_prefix(self.llama, kept)
+        except RuntimeError:  # the cache is cold then: slower, never wrong
+            log.warning("the author's prompt cache could not be restored")
 
     @property
     def kept_prefix_tokens(self) -> int:

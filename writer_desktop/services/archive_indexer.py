@@ -84,6 +84,13 @@ class ArchiveIndexer:
     def error(self) -> str | None:
         return self._error
 
+    def open_in_background(self) -> Future | None:
+        """Start the archive (its process, the store) on the archive's thread now, so the
+        first story opened or search made does not wait for it; None when it is off."""
+        if not self.enabled:
+            return None
+        return self._executor.submit(self._service)
+
     def _service(self):
         """Opened on first use: ChromaDB and the embedding model load only when needed."""
         # The indexing thread and a search thread may both get here first: open it once.

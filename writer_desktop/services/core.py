@@ -82,6 +82,7 @@ class Core:
         start = getattr(self.runner, "start", None)
         if start is not None:
             start()
+        self.archive.open_in_background()  # its process starts while the window comes up
 
     def shutdown(self) -> None:
         """Cancel every job, free the model, close the archive and the story."""

@@ -138,13 +138,13 @@ class StoryService:
             path = path.with_suffix(STORY_SUFFIX)
         if path.exists():
             raise StoryFileError(f"{path.name} already exists.")
+        store = StoryStore.create(path, title or path.stem)  # refuses a file that is there
         try:
-            store = StoryStore.create(path, title or path.stem)
             try:
                 store.add_chapters(chapters)
             finally:
                 store.close()
-        except BaseException as exc:
+        except BaseException as exc:  # only what this call created is removed
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 leftover.unlink(missing_ok=True)
             if isinstance(exc, StoryFileError | KeyboardInterrupt | SystemExit):

@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
         session = self.stories.session if self.stories.is_open else None
         if chapters is None and session is not None:
             chapters = await asyncio.to_thread(self.stories.chapters)  # a novel's text
+            if not self.stories.is_current(session):
+                return  # another story came in meanwhile; its own opening shows it
         for _step in self._reload_steps(chapters):
             await next_turn()
             if session is not None and not self.stories.is_current(session):

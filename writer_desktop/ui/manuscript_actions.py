@@ -140,7 +140,8 @@ class ManuscriptActions(QObject):
             if not chosen:
                 return None
             new_story_path = Path(chosen)
-        self.writing = spawn(self._write(chapters, preview, new_story_path))
+        target = None if into_current else new_story_path  # None: into the open story
+        self.writing = spawn(self._write(chapters, preview, target))
         return self.writing
 
     async def _write(

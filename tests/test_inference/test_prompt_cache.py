@@ -126,6 +126,46 @@ def test_an_idle_worker_puts_the_authors_prompt_back_at_once(backend):
     assert PromptEvaluator(backend.llama).cached_prefix(prompt) == len(prompt)
 
 
+def test_copying_the_authors_cache_lets_other_threads_run(backend):
+    """The copy is tens of megabytes; the window's thread must not wait for the GIL while it
+    is made (a zero-filled ctypes buffer held it for 30 ms after every Continue)."""
+    from writer_desktop.inference.prompt_cache import restore_prefix, save_prefix
+
+    author = _messages(_chapter(9_000), "Continue the chapter.")
+    backend.run(GenerationJob(messages=author, max_tokens=1, temperature=0.0), print)
+    assert backend.llama.n_tokens > 1_500
+    gaps: list[float] = []
+    copying = threading.Event()
+    done = threading.Event()
+
+    def tick() -> None:  # a Python thread, as the GUI thread is: the longest wait between ticks
+        last = time.perf_counter()
+        while not done.is_set():
+            now = time.perf_counter()
+            if copying.is_set():
+                gaps.append(now - last)
+            last = now
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        time.sleep(0.05)
+        copying.set()
+        started = time.perf_counter()
+        snapshot = save_prefix(backend.llama)
+        copy_s = time.perf_counter() - started
+    finally:
+        done.set()
+        ticker.join()
+    assert len(snapshot.data) > 20_000_000  # worth copying once, not twice per summary
+    longest = max(gaps)
+    # Under the GIL switch interval (5 ms) plus a scheduler's slice, however long the copy.
+    assert longest < max(0.02, copy_s / 3), (longest, copy_s)
+    restore_prefix(backend.llama, snapshot)
+    prompt = chat_prompt_tokens(backend.llama, author)
+    assert PromptEvaluator(backend.llama).cached_prefix(prompt) == len(prompt)
+
+
 def test_author_jobs_do_not_copy_the_cache(backend, monkeypatch):
     import writer_desktop.inference.backend as module
 

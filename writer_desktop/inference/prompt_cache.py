@@ -125,22 +125,30 @@ class PrefixSnapshot:
     """The evaluated prompt of the author's last job, copied out of the model's cache."""
 
     tokens: Any  # numpy array of token ids
-    data: Any  # ctypes byte array: llama.cpp's state of sequence 0
+    data: Any  # numpy byte array: llama.cpp's state of sequence 0
 
     @property
     def n_tokens(self) -> int:
         return len(self.tokens)
 
 
+def _pointer(data: Any) -> Any:
+    return data.ctypes.data_as(ctypes.POINTER(ctypes.c_uint8))
+
+
 def save_prefix(llama: Any) -> PrefixSnapshot:
     """Copy the cache (sequence 0: all llama-cpp-python uses) and the tokens it holds.
     Only the sequence's state: Llama.save_state would also copy the logits buffer
     (n_batch x vocabulary floats, 100 MB for the default model) that sampling never reads."""
+    import numpy as np
     from llama_cpp import llama_cpp as low
 
     size = low.llama_state_seq_get_size(llama.ctx, 0)
-    data = (ctypes.c_uint8 * size)()
-    written = low.llama_state_seq_get_data(llama.ctx, data, size, 0)
+    # Not a ctypes array: creating one zero-fills tens of megabytes while holding the GIL,
+    # and the window, waiting for the GIL meanwhile, froze for 30 ms after each Continue. An
+    # empty numpy buffer is only reserved; llama.cpp fills it with the GIL released.
+    data = np.empty(size, dtype=np.uint8)
+    written = low.llama_state_seq_get_data(llama.ctx, _pointer(data), size, 0)
     if written == 0 or written > size:
         raise RuntimeError("the prompt cache could not be copied")
     return PrefixSnapshot(tokens=llama.input_ids[: llama.n_tokens].copy(), data=data)
@@ -151,7 +159,8 @@ def restore_prefix(llama: Any, snapshot: PrefixSnapshot) -> None:
     from llama_cpp import llama_cpp as low
 
     llama._ctx.kv_cache_seq_rm(-1, 0, -1)
-    if low.llama_state_seq_set_data(llama.ctx, snapshot.data, len(snapshot.data), 0) == 0:
+    data = snapshot.data
+    if low.llama_state_seq_set_data(llama.ctx, _pointer(data), len(data), 0) == 0:
         llama.reset()  # nothing restored: the cache is simply cold, as without a snapshot
         raise RuntimeError("the prompt cache could not be restored")
     llama.input_ids[: snapshot.n_tokens] = snapshot.tokens

@@ -31,7 +31,7 @@ def test_saved_chapters_are_found_by_meaning_and_pinned_into_the_prompt(qtbot, a
     window, panel = archive_app.window, archive_app.window.archive
     qtbot.keyClicks(window.editor, STORM)
     window.saver.save()
-    window.add_chapter()
+    window.chapter_actions.add()
     qtbot.keyClicks(window.editor, KITCHEN)
     window.saver.save()
     panel._index_dirty()  # what the 3-second timer does

@@ -73,7 +73,7 @@ def test_switching_chapter_mid_stream_keeps_text_out_of_the_other_chapter(qtbot,
     window = writer_app.window
     first_id = window.editor.chapter_id
     qtbot.keyClicks(window.editor, OPENING)
-    window.add_chapter()
+    window.chapter_actions.add()
     window.binder.select_chapter(first_id)
     wait_for_model(qtbot, writer_app)
     switched: list[bool] = []

@@ -101,7 +101,7 @@ def test_unreadable_file_gets_a_message_and_changes_nothing(
 def test_export_story_writes_a_file_that_imports_back(qtbot, writer_app, tmp_path):
     window = writer_app.window
     qtbot.keyClicks(window.editor, "Words of the first chapter.")
-    window.add_chapter()
+    window.chapter_actions.add()
     qtbot.keyClicks(window.editor, "And of the second.")
     for suffix in (".md", ".docx", ".epub", ".txt"):
         written = window.manuscripts.export(tmp_path / f"story{suffix}")

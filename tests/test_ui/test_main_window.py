@@ -21,7 +21,7 @@ def _store_chapters(path):
 def test_new_story_type_autosave_and_reopen(qtbot, writer_app, paths, settings):
     window = writer_app.window
     path = writer_app.stories.path
-    window.add_chapter()
+    window.chapter_actions.add()
     assert window.binder.count() == 2
     qtbot.keyClicks(window.editor, "The gulls were quiet that morning.")
 
@@ -56,8 +56,8 @@ def test_autosave_keeps_up_with_continuous_typing(qtbot, writer_app):
 def test_binder_rename_reorder_and_delete_with_confirmation(qtbot, writer_app, message_boxes):
     window = writer_app.window
     path = writer_app.stories.path
-    window.add_chapter()
-    window.add_chapter()
+    window.chapter_actions.add()
+    window.chapter_actions.add()
     first, second, third = window.binder.chapter_ids()
 
     window.binder.item(0).setText("Arrival")  # what an in-place edit does
@@ -68,10 +68,10 @@ def test_binder_rename_reorder_and_delete_with_confirmation(qtbot, writer_app, m
 
     message_boxes.answer = message_boxes.answer.No
     window.binder.select_chapter(second)
-    window.delete_chapter()
+    window.chapter_actions.delete()
     assert len(_store_chapters(path)) == 3
     message_boxes.answer = message_boxes.answer.Yes
-    window.delete_chapter()
+    window.chapter_actions.delete()
     assert [c.id for c in _store_chapters(path)] == [third, first]
     assert "Move “Chapter 2” to the trash" in message_boxes.shown[-1][1]
 

@@ -47,7 +47,7 @@ class Answers:
 def two_chapters(qtbot, writer_app):
     window = writer_app.window
     first = window.editor.chapter_id
-    window.add_chapter()
+    window.chapter_actions.add()
     window.binder.select_chapter(first)
     return writer_app, first
 

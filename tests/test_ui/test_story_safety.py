@@ -111,23 +111,23 @@ def test_deleted_chapter_goes_to_the_trash_and_comes_back(qtbot, writer_app, mes
     window, stories = writer_app.window, writer_app.stories
     first = window.editor.chapter_id
     qtbot.keyClicks(window.editor, TEXT)
-    window.add_chapter()
+    window.chapter_actions.add()
     qtbot.keyClicks(window.editor, "Second.")
     window.binder.select_chapter(first)
     stories.snapshot_chapter(first, "An older draft.", "test")
 
-    window.delete_chapter()
+    window.chapter_actions.delete()
     assert [c.id for c in stories.chapters()] != [] and first not in [
         c.id for c in stories.chapters()
     ]
     assert [c.id for c in stories.trash()] == [first]
     assert window.menus.undo_delete_action.isEnabled()
-    window.undo_delete_chapter()
+    window.chapter_actions.undo_delete()
     assert [c.id for c in stories.chapters()][0] == first
     assert window.editor.chapter_id == first and window.editor.toPlainText() == TEXT
     assert stories.snapshots(first)[0].content == "An older draft."  # history kept
 
-    window.delete_chapter()
+    window.chapter_actions.delete()
     window.dialogs.trash()
     dialog = window.dialogs.trash_dialog
     assert dialog.list.count() == 1
@@ -135,7 +135,7 @@ def test_deleted_chapter_goes_to_the_trash_and_comes_back(qtbot, writer_app, mes
     assert dialog.list.count() == 0 and stories.chapter(first).content == TEXT
 
     window.binder.select_chapter(first)
-    window.delete_chapter()
+    window.chapter_actions.delete()
     dialog.empty_requested.emit()
     assert stories.trash() == []
     with pytest.raises(KeyError):

@@ -11,7 +11,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -31,6 +30,7 @@ from writer_desktop.ui.ai_actions import AiActions
 from writer_desktop.ui.archive_panel import ArchivePanel
 from writer_desktop.ui.binder import Binder
 from writer_desktop.ui.budget_view import BudgetView
+from writer_desktop.ui.chapter_actions import ChapterActions
 from writer_desktop.ui.chapter_editor import ChapterEditor
 from writer_desktop.ui.chapter_saver import ChapterSaver
 from writer_desktop.ui.character_panel import CharacterPanel
@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
             [self.binder_dock, self.characters_dock], [200, 300], Qt.Orientation.Horizontal
         )
         self.characters_dock.raise_()
+        self.chapter_actions = ChapterActions(self)
         self.dialogs = StoryDialogs(self)
         self.page = PageView(self)
         self.replacing = ReplaceActions(core.replace, self)
@@ -146,15 +147,11 @@ class MainWindow(QMainWindow):
         self._words_timer.setSingleShot(True)
         self._words_timer.setInterval(250)
         self._words_timer.timeout.connect(self.refresh_counts)
-        self._last_deleted: tuple[int, str] | None = None
         self.find_bar.about_to_replace_all.connect(
             lambda: self.saver.keep_snapshot(self.tr("before Replace All"))
         )
 
         self.editor.textChanged.connect(self._on_text_changed)
-        self.binder.chapter_selected.connect(self.show_chapter)
-        self.binder.chapter_renamed.connect(self._on_chapter_renamed)
-        self.binder.order_changed.connect(self._on_order_changed)
         self._window_state = QSettings(
             str(self.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -359,123 +356,6 @@ class MainWindow(QMainWindow):
         self.story_opened.emit(str(self.stories.path))
 
     # -- chapters --------------------------------------------------------------------------
-
-    def show_chapter(self, chapter_id: int) -> None:
-        if chapter_id == self.editor.chapter_id:
-            return
-        shown = self.editor.chapter_id
-        if shown is not None and not self.saver.can_drop(self.tr("show another chapter")):
-            self.binder.select_chapter(shown, quietly=True)  # stay where the text is
-            return
-        if self.ai.editor_busy and not self.ai.busy_with(chapter_id):
-            self.ai.abandon()
-            self.saver.save()
-        if shown is not None:
-            self.saver.leaving_chapter()
-        chapter = self.stories.chapter(chapter_id)
-        self.editor.load_chapter(chapter_id, chapter.content, chapter.ai_ranges)
-        self.saver.loaded()
-        self.show_outline(chapter.outline)
-        self.refresh_counts()
-        self.ai.refresh()
-        self.feedback.reload_soon()
-
-    def show_outline(self, outline: str) -> None:
-        """An outline-only chapter shows its outline on the empty page."""
-        self.editor.setPlaceholderText(
-            self.tr(
-                "Outline: {0}\n\nWrite here, or use AI > Generate chapter. "
-                "Chapter > Edit outline… changes the outline."
-            ).format(outline)
-            if outline
-            else self.tr("Write here…")
-        )
-
-    def add_chapter(self) -> None:
-        if not self.stories.is_open:
-            return
-        self.saver.save()
-        chapter = self.stories.add_chapter()
-        self.binder.add_chapter(chapter)
-        self.editor.setFocus()
-
-    def rename_chapter(self) -> None:
-        chapter_id = self.binder.current_chapter_id()
-        if chapter_id is None:
-            return
-        current = self.binder.currentItem().text()
-        title, ok = QInputDialog.getText(
-            self, self.tr("Rename chapter"), self.tr("Title:"), text=current
-        )
-        if ok and title.strip():
-            self.binder.currentItem().setText(title.strip())
-
-    def delete_chapter(self) -> None:
-        """Move the chapter to the trash (Chapter > Undo delete, or Trash…, brings it back)."""
-        chapter_id = self.binder.current_chapter_id()
-        if chapter_id is None:
-            return
-        title = self.binder.currentItem().text()
-        answer = QMessageBox.question(
-            self,
-            self.tr("Delete chapter"),
-            self.tr(
-                "Move “{0}” to the trash? Its text and history stay there until you empty "
-                "the trash (Chapter > Trash…)."
-            ).format(title),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        if not self.saver.can_drop(self.tr("delete the chapter")):
-            return
-        if self.ai.busy_with(chapter_id):
-            self.ai.abandon()
-        try:
-            self.stories.delete_chapter(chapter_id)
-        except StoryFileError as exc:
-            self.show_error(self.tr("Cannot delete the chapter"), str(exc))
-            return
-        self.editor.load_chapter(None, "")
-        self.saver.loaded()
-        self.binder.remove_chapter(chapter_id)
-        self._last_deleted = (chapter_id, title)
-        self.menus.undo_delete_action.setText(self.tr("&Undo delete “{0}”").format(title))
-        self.menus.undo_delete_action.setEnabled(True)
-        self.statusBar().showMessage(
-            self.tr("“{0}” is in the trash. Chapter > Undo delete brings it back.").format(title),
-            10000,
-        )
-        if self.binder.count():
-            self.show_chapter(self.binder.current_chapter_id())
-        self.refresh_counts()
-        self.ai.refresh()
-
-    def undo_delete_chapter(self) -> None:
-        if self._last_deleted is not None:
-            self.restore_chapter(self._last_deleted[0])
-
-    def restore_chapter(self, chapter_id: int) -> None:
-        """A chapter back from the trash, where it was, and shown."""
-        try:
-            chapter = self.stories.restore_chapter(chapter_id)
-        except (StoryFileError, KeyError) as exc:
-            self.show_error(self.tr("Cannot restore the chapter"), str(exc))
-            return
-        if self._last_deleted is not None and self._last_deleted[0] == chapter_id:
-            self._last_deleted = None
-            self.menus.undo_delete_action.setText(self.tr("&Undo delete chapter"))
-            self.menus.undo_delete_action.setEnabled(False)
-        self.binder.set_chapters(self.stories.chapters())
-        assert chapter.id is not None
-        self.binder.select_chapter(chapter.id)
-        self.refresh_counts()
-        self.statusBar().showMessage(self.tr("Restored “{0}”.").format(chapter.title), 6000)
-
-    def _on_chapter_renamed(self, chapter_id: int, title: str) -> None:
-        self.stories.rename_chapter(chapter_id, title)
-
-    def _on_order_changed(self, chapter_ids: list[int]) -> None:
-        self.stories.reorder_chapters(chapter_ids)
 
     # -- saving ----------------------------------------------------------------------------
 

@@ -90,16 +90,16 @@ class MainMenus(QObject):
 
         chapter_menu = bar.addMenu(self.tr("&Chapter"))
         self.add_chapter_action = self._action(
-            self.tr("&Add chapter"), window.add_chapter, "Ctrl+Shift+N"
+            self.tr("&Add chapter"), window.chapter_actions.add, "Ctrl+Shift+N"
         )
         self.rename_chapter_action = self._action(
-            self.tr("&Rename chapter…"), window.rename_chapter, "F2"
+            self.tr("&Rename chapter…"), window.chapter_actions.rename, "F2"
         )
         self.delete_chapter_action = self._action(
-            self.tr("&Move chapter to trash…"), window.delete_chapter
+            self.tr("&Move chapter to trash…"), window.chapter_actions.delete
         )
         self.undo_delete_action = self._action(
-            self.tr("&Undo delete chapter"), window.undo_delete_chapter
+            self.tr("&Undo delete chapter"), window.chapter_actions.undo_delete
         )
         self.undo_delete_action.setEnabled(False)
         self.trash_action = self._action(self.tr("&Trash…"), dialogs.trash)

@@ -118,7 +118,7 @@ class StoryDialogs(QObject):
         self.trash_dialog = dialog
 
         def restore(chapter_id: int) -> None:
-            window.restore_chapter(chapter_id)
+            window.chapter_actions.restore(chapter_id)
             dialog.show_chapters(window.stories.trash())
 
         def empty() -> None:
@@ -262,7 +262,7 @@ class StoryDialogs(QObject):
             window.show_error(self.tr("Cannot save the outline"), str(exc))
             return
         if window.editor.chapter_id == chapter_id:
-            window.show_outline(outline.strip())
+            window.chapter_actions.show_outline(outline.strip())
         item = window.binder.currentItem()
         if item is not None:
             item.setToolTip(self.tr("Outline: {0}").format(outline.strip()) if outline else "")

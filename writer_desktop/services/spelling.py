@@ -4,8 +4,13 @@ MIT, inside the package) plus the words the author added to the open story."""
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import logging
+import pkgutil
 import re
+from collections import Counter
+from typing import Any
 
 from writer_desktop.services.story_service import StoryService
 
@@ -13,6 +18,9 @@ log = logging.getLogger(__name__)
 
 # Letters, with apostrophes inside (don't, o'clock); digits and underscores split words.
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# The word list is read this many characters (and words) at a time; see load_word_list.
+SLICE_CHARS = 64_000
+SLICE_WORDS = 5_000
 
 
 class SpellingService:
@@ -44,7 +52,9 @@ class SpellingService:
     def _make_checker(self):
         from spellchecker import SpellChecker
 
-        return SpellChecker(language=self.language, distance=2)
+        checker = SpellChecker(language=None, distance=2)
+        fill_word_frequency(checker.word_frequency, load_word_list(self.language))
+        return checker
 
     def _added(self) -> set[str]:
         serial = self.stories.session.serial if self.stories.is_open else None
@@ -107,3 +117,45 @@ class SpellingService:
         """Add a word to the open story's dictionary (kept in the story file)."""
         self.stories.add_dictionary_word(word.replace("\u2019", "'").lower())
         self._story_serial = object()  # read again on next check
+
+
+def load_word_list(language: str) -> Counter[str]:
+    """pyspellchecker's word list for `language` (lower-cased word -> count), parsed a slice
+    at a time. SpellChecker(language=...) parses it with one json.loads and then scans every
+    word in one call: each held the GIL for 50-70 ms, and the window, whose thread needs
+    the GIL to answer, froze twice while the app started. The list has one entry a line."""
+    data = pkgutil.get_data("spellchecker", f"resources/{language}.json.gz")
+    if not data:
+        raise ValueError(f"no word list for {language}")
+    text = gzip.decompress(data).decode("utf-8").strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        raise ValueError(f"the {language} word list is not a JSON object")
+    words: Counter[str] = Counter()
+    start, end = 1, len(text) - 1
+    while start < end:
+        cut = text.find("\n", min(start + SLICE_CHARS, end))
+        cut = end if cut == -1 else cut  # one long line: parsed whole, slower, still right
+        entries = text[start:cut].strip().rstrip(",")
+        if entries:
+            for word, count in json.loads("{" + entries + "}").items():
+                words[word.lower()] += count  # as SpellChecker sums words that differ in case
+        start = cut + 1
+    return words
+
+
+def fill_word_frequency(frequency: Any, words: Counter[str]) -> None:
+    """What WordFrequency.load_json does with `words` (pyspellchecker is pinned), its totals
+    computed a slice at a time so that no single call holds the GIL long."""
+    dictionary = frequency._dictionary
+    keys = list(words)
+    letters: set[str] = set()
+    longest = 0
+    for first in range(0, len(keys), SLICE_WORDS):
+        part = keys[first : first + SLICE_WORDS]
+        dictionary.update({key: words[key] for key in part})
+        letters.update(*part)
+        longest = max(longest, *map(len, part))
+    frequency._letters = letters
+    frequency._longest_word_length = longest
+    frequency._total_words = sum(dictionary.values())
+    frequency._unique_words = len(dictionary)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.gil import longest_wait
 from writer_desktop.agents.specs import RATING_SCHEMA
 from writer_desktop.config import Settings
 from writer_desktop.inference import GenerationJob, LlamaBackend
@@ -134,31 +135,12 @@ def test_copying_the_authors_cache_lets_other_threads_run(backend):
     author = _messages(_chapter(9_000), "Continue the chapter.")
     backend.run(GenerationJob(messages=author, max_tokens=1, temperature=0.0), print)
     assert backend.llama.n_tokens > 1_500
-    gaps: list[float] = []
-    copying = threading.Event()
-    done = threading.Event()
-
-    def tick() -> None:  # a Python thread, as the GUI thread is: the longest wait between ticks
-        last = time.perf_counter()
-        while not done.is_set():
-            now = time.perf_counter()
-            if copying.is_set():
-                gaps.append(now - last)
-            last = now
-
-    ticker = threading.Thread(target=tick)
-    ticker.start()
-    try:
-        time.sleep(0.05)
-        copying.set()
+    with longest_wait() as waited:
         started = time.perf_counter()
         snapshot = save_prefix(backend.llama)
         copy_s = time.perf_counter() - started
-    finally:
-        done.set()
-        ticker.join()
     assert len(snapshot.data) > 20_000_000  # worth copying once, not twice per summary
-    longest = max(gaps)
+    longest = waited[0]
     # Under the GIL switch interval (5 ms) plus a scheduler's slice, however long the copy.
     assert longest < max(0.02, copy_s / 3), (longest, copy_s)
     restore_prefix(backend.llama, snapshot)

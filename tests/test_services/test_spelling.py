@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 from spellchecker import SpellChecker
 
+from tests.gil import longest_wait
 from writer_desktop.services.spelling import fill_word_frequency, load_word_list
 
 
@@ -34,22 +32,6 @@ def test_the_sliced_word_list_is_the_one_pyspellchecker_loads():
 def test_loading_the_word_list_lets_other_threads_run():
     """The window's thread needs the GIL to answer: one json.loads of the whole list held
     it for about 50 ms, and so did the scan of every word's letters."""
-    gaps: list[float] = []
-    done = threading.Event()
-
-    def tick() -> None:
-        last = time.perf_counter()
-        while not done.is_set():
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-
-    ticker = threading.Thread(target=tick)
-    ticker.start()
-    try:
-        time.sleep(0.02)
+    with longest_wait() as waited:
         _sliced_checker()
-    finally:
-        done.set()
-        ticker.join()
-    assert max(gaps) < 0.025, max(gaps)
+    assert waited[0] < 0.025, waited

@@ -215,6 +215,9 @@ class OpenAIBackend:
             self.model_name,
         )
 
+    def idle(self) -> None:
+        """Nothing queued: nothing to tidy here (the server keeps its own prompt cache)."""
+
     def close(self) -> None:
         self._client.close()
 

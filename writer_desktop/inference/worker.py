@@ -118,9 +118,8 @@ class InferenceWorker:
                     break
                 assert isinstance(item, _Queued)
                 self._run_job(backend, item.job, item.callbacks)
-                idle = getattr(backend, "idle", None)
-                if idle is not None and self._queue.empty():
-                    idle()  # nothing waits: tidy up now, not in the next job's time
+                if self._queue.empty():
+                    backend.idle()  # nothing waits: tidy up now, not in the next job's time
         finally:
             backend.close()
             self._fail_queued("The app is closing.")

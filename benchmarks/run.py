@@ -93,8 +93,14 @@ RAW_CHILD = textwrap.dedent(
     messages, max_tokens, n_ctx, threads = json.loads(sys.argv[1])
     llama = Llama(model_path=str(default_model_path()), n_ctx=n_ctx, n_threads=threads,
                   verbose=False)
-    # The app's prompt is cached from its warm-up run: cache this one too, then time.
-    llama.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0)
+    # The app's prompt is cached from its warm-up run, which wrote the whole continuation:
+    # the same here, so both start from the same cache (the prompt and the previous
+    # continuation evaluated; the prompt's last token is evaluated again for its logits).
+    # A warm-up of one token would leave those logits live, a start the app never gets.
+    for _chunk in llama.create_chat_completion(messages=messages, max_tokens=max_tokens,
+                                               temperature=0.0, repeat_penalty=1.1,
+                                               stream=True):
+        pass
     started = time.perf_counter()
     stamps, count = [], 0
     for chunk in llama.create_chat_completion(messages=messages, max_tokens=max_tokens,
@@ -105,10 +111,40 @@ RAW_CHILD = textwrap.dedent(
     """
 )
 
+# The app without its window: the inference worker (its thread, queue and callbacks, the
+# prompt evaluated in batches Stop can interrupt) on the window's prompt, in a child process
+# as raw is. What lies between this and the window's figure is the window's own work.
+WORKER_CHILD = textwrap.dedent(
+    """
+    import json, queue, sys, time
+    from writer_desktop.config import load_settings
+    from writer_desktop.inference import GenerationJob, InferenceWorker, JobCallbacks
+    messages, max_tokens, n_ctx, threads = json.loads(sys.argv[1])
+    settings = load_settings(None, env_file=None).settings.model_copy(
+        update={"llm_n_ctx": n_ctx, "llm_n_threads": threads})
+    worker = InferenceWorker(settings)
+    worker.start()
+
+    def run():
+        stamps, done = [], queue.Queue()
+        job = GenerationJob(messages=messages, max_tokens=max_tokens, temperature=0.0,
+                            operation="continue_chapter")
+        started = time.perf_counter()
+        worker.submit(job, JobCallbacks(on_token=lambda _t: stamps.append(time.perf_counter()),
+                                        on_finished=done.put, on_failed=done.put))
+        done.get()
+        return [len(stamps), stamps[-1] - started, stamps[-1] - stamps[0]]
+
+    run()  # the warm-up, as the window's and raw's
+    print(json.dumps(run()))
+    worker.shutdown()
+    """
+)
+
 GEN_CHAPTER_CHARS = 1_200  # the opening of a real novel's chapter, about 300 tokens
 
 
-def bench_generation(trials: int = 5) -> dict[str, float]:
+def bench_generation(trials: int = 8) -> dict[str, float]:
     """Continue in the real window (MainWindow, AiActions, the worker thread, the editor with
     its autosave and word counts running) against raw llama-cpp-python in a child process
     on the very prompt the window assembled, greedy, so both write the same tokens. Timed
@@ -119,7 +155,8 @@ def bench_generation(trials: int = 5) -> dict[str, float]:
     OpenMP pool whose idle spinning slows the other on two cores, which the app never does.
     `gen_ratio_app_wake_per_token_vs_raw` is the same Continue with the window woken for
     every token (jobs.DELIVER_EVERY_S = 0), as before tokens were handed over in frames.
-    Five trials, interleaved, medians: single runs on this machine vary by 15%.
+    Eight trials, interleaved in rotating order, medians: single runs on this machine vary
+    by 15%.
     """
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -178,9 +215,9 @@ def bench_generation(trials: int = 5) -> dict[str, float]:
         print("generation: warm-up done", file=sys.stderr, flush=True)
         raw_args = json.dumps([prompts[-1], GEN_TOKENS, settings.llm_n_ctx, threads])
 
-        def raw_once() -> tuple[int, float, float]:
+        def raw_once(child: str = RAW_CHILD) -> tuple[int, float, float]:
             out = subprocess.run(
-                [sys.executable, "-c", RAW_CHILD, raw_args],
+                [sys.executable, "-c", child, raw_args],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -189,15 +226,30 @@ def bench_generation(trials: int = 5) -> dict[str, float]:
             return count, total, decode
 
         raw_runs: list[tuple[int, float, float]] = []
+        worker_runs: list[tuple[int, float, float]] = []
         app_runs: list[tuple[int, float, float]] = []
         per_token_runs: list[tuple[int, float, float]] = []
         frame = jobs.DELIVER_EVERY_S
-        for trial in range(trials):  # interleaved, so machine noise hits all alike
-            raw_runs.append(raw_once())
+
+        def per_token_once() -> tuple[int, float, float]:
             jobs.DELIVER_EVERY_S = 0.0  # the GUI thread woken for every token, as before
-            per_token_runs.append(continue_once())
-            jobs.DELIVER_EVERY_S = frame
-            app_runs.append(continue_once())
+            try:
+                return continue_once()
+            finally:
+                jobs.DELIVER_EVERY_S = frame
+
+        variants = [
+            (raw_runs, raw_once),
+            (worker_runs, lambda: raw_once(WORKER_CHILD)),
+            (per_token_runs, per_token_once),
+            (app_runs, continue_once),
+        ]
+        # Interleaved, so machine noise hits all alike, and in turn each variant first: what
+        # ran just before a run slows it (one order put raw 10% below the window's Continue).
+        for trial in range(trials):
+            shift = trial % len(variants)
+            for runs, run in variants[shift:] + variants[:shift]:
+                runs.append(run())
             print(f"generation trial {trial + 1}/{trials} done", file=sys.stderr, flush=True)
         writer_app.shutdown()
 
@@ -208,6 +260,7 @@ def bench_generation(trials: int = 5) -> dict[str, float]:
 
     raw_total, raw_decode = rates(raw_runs)
     app_total, app_decode = rates(app_runs)
+    worker_total, _ = rates(worker_runs)
     per_token_total, _ = rates(per_token_runs)
     return {
         "gen_tokens": app_runs[-1][0],
@@ -215,6 +268,8 @@ def bench_generation(trials: int = 5) -> dict[str, float]:
         "gen_tokens_per_s_app_editor": round(app_total, 1),
         "gen_ratio_app_vs_raw": round(app_total / raw_total, 3),
         "gen_decode_ratio_app_vs_raw": round(app_decode / raw_decode, 3),
+        # The app's inference worker alone (no window), timed as the window's Continue is.
+        "gen_ratio_worker_vs_raw": round(worker_total / raw_total, 3),
         "gen_ratio_app_wake_per_token_vs_raw": round(per_token_total / raw_total, 3),
     }
 

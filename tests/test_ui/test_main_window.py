@@ -53,6 +53,39 @@ def test_autosave_keeps_up_with_continuous_typing(qtbot, writer_app):
     assert saved, "nothing was saved during 2.4 s of typing"
 
 
+def test_the_models_stream_is_saved_at_its_end_and_at_least_every_few_seconds(
+    qtbot, writer_app, monkeypatch
+):
+    from writer_desktop.ui import chapter_saver
+
+    window = writer_app.window
+    path = writer_app.stories.path
+    qtbot.keyClicks(window.editor, "The author writes.")
+    assert window.saver.save()
+    saved: list[int] = []
+    window.chapter_saved.connect(saved.append)
+
+    # A stream of the model's text: not saved every 0.75 s as typing is...
+    window.editor.begin_ai_insertion()
+    for word in ("The", " model", " writes", " on."):
+        window.editor.insert_ai_text(word)
+        qtbot.wait(300)
+    assert saved == []
+    # ...but at once when the run ends, the whole of it.
+    window.editor.end_ai_insertion()
+    assert window.saver.save()
+    stored = _store_chapters(path)[0].content
+    assert stored == window.editor.chapter_text()
+    assert stored.startswith("The author writes.") and stored.endswith("The model writes on.")
+
+    # A long run is still saved while it streams, at least every AI_STREAM_SAVE_EVERY_S.
+    monkeypatch.setattr(chapter_saver, "AI_STREAM_SAVE_EVERY_S", 0.5)
+    window.editor.begin_ai_insertion()
+    window.editor.insert_ai_text("More.")
+    qtbot.waitUntil(lambda: _store_chapters(path)[0].content.endswith("More."), timeout=3000)
+    window.editor.end_ai_insertion()
+
+
 def test_binder_rename_reorder_and_delete_with_confirmation(qtbot, writer_app, message_boxes):
     window = writer_app.window
     path = writer_app.stories.path

@@ -34,6 +34,20 @@ UNDO_PAUSE_S = 1.0
 ZOOM_STEPS = (50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 
 
+# A slim handle on a clear groove, as the page beside it. Fusion's own scroll bar repaints its
+# whole height with gradients, 0.8 ms each time the range moves: ten times a second while the
+# model's text streams in and the page follows it, on the GUI thread that shares the cores
+# with the model (12 repaints took 9.5 ms of a Continue; these 0.45 ms).
+PAGE_SCROLLBAR_STYLE = """
+QScrollBar:vertical { background: transparent; width: 12px; margin: 0; }
+QScrollBar::handle:vertical { background: palette(mid); min-height: 32px; border-radius: 4px;
+    margin: 2px 3px; }
+QScrollBar::handle:vertical:hover { background: palette(dark); }
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: none; }
+"""
+
+
 class ChapterEditor(QTextEdit):
     """Holds the text of one chapter; the main window saves it through the story service.
     The document has one block per paragraph; chapter_text() is what is stored."""
@@ -51,6 +65,7 @@ class ChapterEditor(QTextEdit):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalScrollBar().setStyleSheet(PAGE_SCROLLBAR_STYLE)
         self.setPlaceholderText(self.tr("Write here…"))
         self.chapter_id: int | None = None
         self.settings = Settings.model_construct()

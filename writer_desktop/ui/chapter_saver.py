@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 # Whatever the typing rhythm, unsaved text is never older than this (a kill -9 loses at most
 # this much typing, plus the few ms a save takes).
 AUTOSAVE_MAX_LATENCY_S = 0.75
+# While the model streams into the chapter the author cannot type (the editor refuses keys),
+# and their own text was saved before the run began: what waits is the model's, which a
+# crash would make them ask for again. Saving it every 0.75 s cost the stream two saves per
+# Continue on the GUI thread, each preempting one of the model's threads; the run's end
+# saves it at once, and a long run is saved at least this often.
+AI_STREAM_SAVE_EVERY_S = 5.0
 IDLE_CHECKPOINT_MS = 5000
 # Leaving a chapter that grew or shrank by this many words keeps a snapshot of it.
 SNAPSHOT_CHANGED_WORDS = 300
@@ -70,7 +76,12 @@ class ChapterSaver(QObject):
         if self.dirty_since is None:
             self.dirty_since = now
         age = now - self.dirty_since
-        if age >= AUTOSAVE_MAX_LATENCY_S:
+        if self.editor.ai_insertion_active:
+            if age >= AI_STREAM_SAVE_EVERY_S:
+                self.save()
+            elif not self._autosave.isActive():
+                self._autosave.start(int((AI_STREAM_SAVE_EVERY_S - age) * 1000))
+        elif age >= AUTOSAVE_MAX_LATENCY_S:
             self.save()
         else:
             # After a pause in typing, or when the oldest unsaved keystroke comes of age.

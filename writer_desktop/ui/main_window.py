@@ -47,6 +47,11 @@ from writer_desktop.ui.tasks import next_turn, spawn
 
 log = logging.getLogger(__name__)
 
+# The word counts in the status bar and the binder follow the text at most this often: while
+# the model streams, every change repaints the status bar on the GUI thread, which shares the
+# cores with the model.
+WORD_COUNT_REFRESH_MS = 500
+
 
 class MainWindow(QMainWindow):
     """The author's window onto one open story. Composes its parts (menus, dialogs, panes,
@@ -145,7 +150,7 @@ class MainWindow(QMainWindow):
 
         self._words_timer = QTimer(self)
         self._words_timer.setSingleShot(True)
-        self._words_timer.setInterval(250)
+        self._words_timer.setInterval(WORD_COUNT_REFRESH_MS)
         self._words_timer.timeout.connect(self.refresh_counts)
         self.find_bar.about_to_replace_all.connect(
             lambda: self.saver.keep_snapshot(self.tr("before Replace All"))

@@ -258,6 +258,8 @@ def bench_generation(trials: int = 8) -> dict[str, float]:
         decode = statistics.median((count - 1) / seconds for count, _, seconds in runs)
         return total, decode
 
+    for name, runs in (("raw", raw_runs), ("worker", worker_runs), ("app", app_runs)):
+        print(name, [round(c / t, 1) for c, t, _ in runs], file=sys.stderr)
     raw_total, raw_decode = rates(raw_runs)
     app_total, app_decode = rates(app_runs)
     worker_total, _ = rates(worker_runs)

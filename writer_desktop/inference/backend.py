@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -23,6 +24,7 @@ from writer_desktop.inference.prompt_cache import (
     restore_prefix,
     save_prefix,
 )
+from writer_desktop.inference.structured import JsonSkeleton, generate_structured
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,10 @@ def resolve_model_path(settings: Settings) -> Path:
 
 class LlamaBackend:
     """Owns one llama_cpp.Llama. Not thread-safe by design: one thread uses it."""
+
+    # JSON answers with the text their schema fixes evaluated in batches (structured.py);
+    # False: every token sampled under the grammar (for comparisons).
+    write_fixed_text = True
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -243,6 +249,13 @@ class LlamaBackend:
         evaluator = self._prompts
         if prompt and evaluator and not evaluator.evaluate(prompt, job.cancel_event):
             return job_result(job, [], 0, len(prompt), started, None, "cancelled", self.model_name)
+        schema = (job.response_format or {}).get("schema")
+        # The grammar-first sampler is what lets fixed text be accepted without sampling.
+        grammar_first = getattr(self.llama, "grammar_first", False)
+        fixed_text = self.write_fixed_text and prompt and evaluator and grammar_first
+        skeleton = JsonSkeleton.of(schema) if fixed_text else None
+        if skeleton is not None:
+            return self._structured(job, skeleton, schema, prompt, started, on_token)
         kwargs: dict[str, Any] = {}
         if job.response_format is not None:
             kwargs["response_format"] = job.response_format
@@ -282,6 +295,48 @@ class LlamaBackend:
             started,
             first_token_s,
             finish_reason,
+            self.model_name,
+        )
+
+    def _structured(
+        self,
+        job: GenerationJob,
+        skeleton: JsonSkeleton,
+        schema: dict[str, Any],
+        prompt: list[int],
+        started: float,
+        on_token: Callable[[str], None],
+    ) -> GenerationResult:
+        """A JSON answer with the text its schema fixes evaluated in batches, not sampled
+        (structured.py), under the schema's grammar and the job's sampling settings."""
+        from llama_cpp import LlamaGrammar
+
+        grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        sampler = self.llama._init_sampler(
+            temp=job.temperature, repeat_penalty=job.repeat_penalty, grammar=grammar
+        )
+        first: list[float] = []
+
+        def on_text(text: str) -> None:
+            if not first:
+                first.append(time.perf_counter() - started)
+            on_token(text)
+
+        try:
+            out = generate_structured(
+                self.llama, sampler, skeleton, job.max_tokens, job.cancel_event, on_text
+            )
+        finally:
+            sampler.close()
+        log.debug("structured answer: %d tokens, %d sampled", out.tokens, out.sampled)
+        return job_result(
+            job,
+            out.pieces,
+            out.tokens,
+            len(prompt),
+            started,
+            first[0] if first else None,
+            out.finish_reason,
             self.model_name,
         )
 

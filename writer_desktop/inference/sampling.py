@@ -59,6 +59,15 @@ class GrammarFirstSampler:
         self._low.llama_sampler_apply(self._grammar, ctypes.byref(self._array(self._one)))
         return bool(np.isfinite(self._one[0]["logit"]))
 
+    def allows(self, token: int) -> bool:
+        """Whether the grammar takes `token` next."""
+        return self._allowed(token)
+
+    def accept(self, token: int) -> None:
+        """`token` comes next without being sampled (text the schema fixes)."""
+        self._low.llama_sampler_accept(self._grammar, token)
+        self._low.llama_sampler_accept(self._free.sampler, token)
+
     def sample(self, ctx: Any, idx: int = -1) -> int:
         """Pick the next token as the full chain with the grammar would, and accept it."""
         low = self._low

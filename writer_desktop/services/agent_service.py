@@ -199,8 +199,9 @@ class AgentService:
     ) -> AgentRun[GenerationResult]:
         """Save the text, queue a continuation, keep a snapshot of what it continues. The
         caller inserts the tokens where the chapter ends."""
-        self.stories.save_chapter_text(chapter_id, current_text)
         chapter = self.stories.chapter(chapter_id)
+        if chapter.content != current_text:  # the window has saved it already
+            self.stories.save_chapter_text(chapter_id, current_text)
         run = await self.start(
             "continue_chapter",
             chapter_id,

@@ -12,8 +12,7 @@ import pytest
 
 from tests.gil import longest_wait
 from writer_desktop.agents.specs import RATING_SCHEMA
-from writer_desktop.config import Settings
-from writer_desktop.inference import GenerationJob, LlamaBackend
+from writer_desktop.inference import GenerationJob
 from writer_desktop.inference.prompt_cache import PromptEvaluator, chat_prompt_tokens
 
 pytestmark = pytest.mark.model
@@ -30,14 +29,6 @@ def _messages(text: str, ask: str = "Continue the chapter.") -> list[dict[str, s
         {"role": "system", "content": "You are a novelist."},
         {"role": "user", "content": f"{text}\n\n{ask}"},
     ]
-
-
-@pytest.fixture(scope="module")
-def backend():
-    backend = LlamaBackend(Settings.model_validate({"llm_n_ctx": 4096, "llm_seed": 1}))
-    backend.load()
-    yield backend
-    backend.close()
 
 
 def test_prompt_tokens_are_the_ones_the_completion_evaluates(backend):

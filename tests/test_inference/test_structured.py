@@ -9,9 +9,8 @@ import pytest
 
 from tests.test_inference.test_prompt_cache import _chapter, _messages
 from writer_desktop.agents.specs import CHARACTER_DETAILS_SCHEMA, RATING_SCHEMA
-from writer_desktop.config import Settings
 from writer_desktop.domain import RATER_ASPECTS
-from writer_desktop.inference import GenerationJob, LlamaBackend
+from writer_desktop.inference import GenerationJob
 from writer_desktop.inference.structured import JsonSkeleton
 
 RATING = JsonSkeleton.of(RATING_SCHEMA)
@@ -47,14 +46,6 @@ def test_schemas_the_skeleton_cannot_foresee_are_sampled_as_before():
     assert JsonSkeleton.of(CHARACTER_DETAILS_SCHEMA) is None  # an array of traits
     optional = {"type": "object", "properties": {"a": {"type": "string"}}, "required": []}
     assert JsonSkeleton.of(optional) is None  # the grammar may leave "a" out
-
-
-@pytest.fixture(scope="module")
-def backend():
-    backend = LlamaBackend(Settings.model_validate({"llm_n_ctx": 4096, "llm_seed": 1}))
-    backend.load()
-    yield backend
-    backend.close()
 
 
 def _rater_job(temperature: float = 0.0) -> GenerationJob:

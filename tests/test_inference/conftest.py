@@ -1,5 +1,4 @@
-"""The real default model with a 4,096-token context, loaded once per test module (a module
-that needs other settings defines its own `backend`)."""
+"""The real default model with a 4,096-token context, loaded once per test module."""
 
 from __future__ import annotations
 

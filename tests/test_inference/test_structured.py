@@ -57,6 +57,7 @@ def _rater_job(temperature: float = 0.0) -> GenerationJob:
     )
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("temperature", [0.0, 0.8])
 def test_the_raters_answer_is_valid_json_with_most_tokens_never_sampled(
     backend, monkeypatch, temperature
@@ -81,6 +82,7 @@ def test_the_raters_answer_is_valid_json_with_most_tokens_never_sampled(
     assert answer_calls < result.completion_tokens / 2, (answer_calls, result.completion_tokens)
 
 
+@pytest.mark.model
 def test_stop_ends_a_structured_answer_at_once(backend):
     job = _rater_job()
     pieces: list[str] = []

@@ -78,14 +78,17 @@ class JsonSkeleton:
         """The fixed text that must follow `text`: '' when the model chooses next (or the
         answer is complete), None when `text` left the skeleton (the model wrote something
         it does not foresee, such as whitespace inside a key)."""
-        state, fixed = self._walk(text)
+        state, fixed = self.place(text)
         return None if state == "left" else fixed
 
     def complete(self, text: str) -> bool:
         """Whether `text` is the whole answer."""
-        return self._walk(text)[0] == "done"
+        return self.place(text)[0] == "done"
 
-    def _walk(self, text: str) -> tuple[str, str]:
+    def place(self, text: str) -> tuple[str, str]:
+        """Where `text` stands: ("fixed", the text that must follow), ("choose", ""): the
+        model writes a value, ("done", ""): the answer is whole, ("left", ""): off the
+        skeleton."""
         at = 0
         for part in self.parts:
             if isinstance(part, str):
@@ -163,9 +166,12 @@ def generate_structured(
             finish = "cancelled"
             break
         if following:
-            fixed = skeleton.next_fixed(text)
-            following = fixed is not None
-            if fixed and fixed.strip():
+            state, fixed = skeleton.place(text)
+            if state == "done":
+                finish = "stop"
+                break
+            following = state != "left"
+            if fixed.strip():
                 # Only up to its last mark: the model's next token carries its own space.
                 ids = llama.tokenize(fixed.rstrip().encode("utf-8"), add_bos=False, special=False)
                 allowed = []
@@ -177,9 +183,6 @@ def generate_structured(
                     allowed.append(token)
                 if allowed:
                     take(allowed)
-                    if skeleton.complete(text):
-                        finish = "stop"
-                        break
                     continue
         if waiting:
             llama.eval(waiting)
@@ -190,9 +193,8 @@ def generate_structured(
             break
         sampled += 1
         take([token])
-        if following and skeleton.complete(text):
-            finish = "stop"
-            break
+    if finish == "length" and following and skeleton.complete(text):
+        finish = "stop"  # the last token the budget allowed closed the answer
     tail = decoder.decode(b"", final=True)
     if tail:
         pieces.append(tail)
